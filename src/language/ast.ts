@@ -306,7 +306,14 @@ export interface TruthyCond {
   span: Span;
 }
 
-export type Condition = CompareCond | TestCond | OneOfCond | AndCond | OrCond | NotCond | TruthyCond;
+export type Condition =
+  | CompareCond
+  | TestCond
+  | OneOfCond
+  | AndCond
+  | OrCond
+  | NotCond
+  | TruthyCond;
 
 // ----------------------------------------------------------------- statements
 

@@ -1,0 +1,125 @@
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { AnswerError } from "../../interpreter/index.ts";
+import type { Json, QuestionInfo } from "../../interpreter/types.ts";
+import { parseFileFlag, parseInputFlag, parseLooseJson, readInputsFile } from "../inputs.ts";
+import { type RunView, runLocally, SourceError } from "../localRun.ts";
+
+interface RunFlags {
+  input: string[];
+  inputs?: string;
+  file: string[];
+  answer: string[];
+  json?: boolean;
+  timeLimit: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `plainrun run FILE`: runs a process locally and prints its status, log and outputs. */
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a process file locally (no server); exit 0 only when it Succeeded")
+    .argument("<file>", "process file (.plain)")
+    .option(
+      "--input <name=value>",
+      "an input; VALUE is JSON when valid JSON, else text (repeatable)",
+      collect,
+      [],
+    )
+    .option("--inputs <file.json>", "a JSON object of inputs, like the examples' `inputs`")
+    .option("--file <name=path>", "a file input (repeatable)", collect, [])
+    .option("--answer <value>", "answers the next open question, in turn (repeatable)", collect, [])
+    .option("--json", "print one JSON object {status, outputs, log, error, question}")
+    .option("--time-limit <seconds>", "stop the run after this many seconds", "600")
+    .action(async (file: string, flags: RunFlags) => {
+      const source = readFileSync(file, "utf8");
+      const inputs: Record<string, Json> = flags.inputs ? readInputsFile(flags.inputs) : {};
+      for (const f of flags.input) {
+        const [k, v] = parseInputFlag(f);
+        inputs[k] = v;
+      }
+      for (const f of flags.file) {
+        const [k, v] = parseFileFlag(f);
+        inputs[k] = v;
+      }
+      const limit = Number(flags.timeLimit);
+      if (!Number.isFinite(limit) || limit <= 0)
+        throw new Error("--time-limit must be a positive number of seconds");
+
+      const answers = [...flags.answer];
+      const interactive = !flags.json && process.stdin.isTTY === true;
+      const abort = { aborted: false };
+      const onSigint = () => {
+        abort.aborted = true;
+      };
+      process.once("SIGINT", onSigint);
+      let result: RunView;
+      try {
+        result = await runLocally(source, {
+          inputs,
+          timeLimitMs: limit * 1000,
+          signal: abort,
+          nextAnswer: async (q) => {
+            const given = answers.shift();
+            if (given !== undefined) return parseLooseJson(given);
+            return interactive ? askOnTerminal(q) : null;
+          },
+        });
+      } catch (err) {
+        if (err instanceof SourceError || err instanceof AnswerError) {
+          process.stderr.write(`${file}: ${err.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      } finally {
+        process.off("SIGINT", onSigint);
+      }
+      if (flags.json) {
+        const { status, outputs, log, error, question } = result;
+        process.stdout.write(`${JSON.stringify({ status, outputs, log, error, question })}\n`);
+      } else {
+        process.stdout.write(describe(result));
+      }
+      process.exitCode = result.status === "Succeeded" ? 0 : 1;
+    });
+}
+
+async function askOnTerminal(q: QuestionInfo): Promise<Json | null> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const choices = q.choices ? ` [${q.choices.join(" / ")}]` : "";
+    for (;;) {
+      const reply = (await rl.question(`? line ${q.line}: ${q.text}${choices} `)).trim();
+      if (reply === "") continue;
+      if (q.choices && !q.choices.some((c) => c.toLowerCase() === reply.toLowerCase())) {
+        process.stdout.write(`  please answer one of: ${q.choices.join(", ")}\n`);
+        continue;
+      }
+      return parseLooseJson(reply);
+    }
+  } catch {
+    return null; // stdin closed: leave the question open
+  } finally {
+    rl.close();
+  }
+}
+
+function describe(r: RunView): string {
+  const lines = [`Status: ${r.status}`];
+  if (r.error)
+    lines.push(`Error${r.error.line ? ` (line ${r.error.line})` : ""}: ${r.error.message}`);
+  if (r.question) {
+    const choices = r.question.choices ? ` [${r.question.choices.join(" / ")}]` : "";
+    lines.push(`Question (line ${r.question.line}): ${r.question.text}${choices}`);
+    lines.push("  answer it with --answer VALUE");
+  }
+  if (r.log.length > 0) lines.push("Log:", ...r.log.map((l) => `  ${l}`));
+  const outputs = Object.entries(r.outputs);
+  if (outputs.length > 0)
+    lines.push("Outputs:", ...outputs.map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { resolveConfig, SETTINGS } from "../../server/config.ts";
+import { startServer } from "../../server/serve.ts";
+
+/** `plainrun serve`: HTTP (API + UI) and workers in one process; settings in docs/configuration.md. */
+export function registerServe(program: Command): void {
+  const cmd = program
+    .command("serve")
+    .description(
+      "start the server: the HTTP API and UI plus workers (every flag also has an environment variable)",
+    );
+  for (const s of SETTINGS) {
+    if (!s.flag) continue;
+    const def = s.default === undefined ? "" : ` (default ${s.default})`;
+    cmd.option(s.flag, `${s.meaning.replace(/`/g, "")} [${s.env}]${def}`);
+  }
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const config = resolveConfig(flags);
+    const server = await startServer(config);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        process.stderr.write(`plainrun: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stdout.write(`Plainrun stopping (${signal})…\n`);
+      server.close().then(
+        () => {
+          process.stdout.write("Plainrun stopped.\n");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`plainrun: stopping failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  });
+}

@@ -1,0 +1,37 @@
+// Runs a process in this process, without a store: the interpreter entry point that
+// workers use (start / drive / answer), with answers supplied by the caller.
+
+import { answer, drive, inputsFromJson, MemoryFiles, start, view } from "../interpreter/index.ts";
+import type { Json, QuestionInfo } from "../interpreter/types.ts";
+import { parse } from "../language/index.ts";
+
+export type RunView = ReturnType<typeof view>;
+
+export interface LocalRunOptions {
+  inputs: Record<string, Json>;
+  /** Gives the answer to an open question, or null to leave it open (the run ends AwaitingAnswer). */
+  nextAnswer: (question: QuestionInfo) => Promise<Json | null>;
+  timeLimitMs: number;
+  signal?: { readonly aborted: boolean };
+}
+
+export class SourceError extends Error {}
+
+export async function runLocally(source: string, opts: LocalRunOptions): Promise<RunView> {
+  const { program, diagnostics } = parse(source);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    throw new SourceError(errors.map((d) => `line ${d.line}:${d.col}: ${d.message}`).join("\n"));
+  }
+  const files = new MemoryFiles();
+  const state = start(program, inputsFromJson(opts.inputs, files));
+  const deadline = Date.now() + opts.timeLimitMs;
+  for (;;) {
+    const status = await drive(program, state, { files, deadline, signal: opts.signal });
+    const current = view(state);
+    if (status !== "AwaitingAnswer" || !current.question) return current;
+    const reply = await opts.nextAnswer(current.question);
+    if (reply === null) return current;
+    answer(program, state, reply);
+  }
+}

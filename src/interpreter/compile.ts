@@ -1,0 +1,465 @@
+// A program compiled once (cached per tree): every block gets a number, in the order
+// met, and every statement a closure. Frames in the state refer to blocks by number.
+import {
+  type CallStmt,
+  type Expr,
+  type Program,
+  procedureSignature,
+  type Stmt,
+  type Target,
+} from "../language/ast.ts";
+import { valuesEqual } from "./compare.ts";
+import { compileCondition } from "./conditions.ts";
+import { normalizeKey } from "./convert.ts";
+import { describeCondition, describeExpr, describeStmt } from "./describe.ts";
+import { NeedValue, RunError } from "./errors.ts";
+import { asTable, binaryOp, compileExpr, lookup, producesFresh } from "./evaluate.ts";
+import { setAbove, setFact, touch } from "./facts.ts";
+import { checkListSize, MAX_CALL_DEPTH } from "./limits.ts";
+import { appendLog } from "./log.ts";
+import { isNumeric, wholeNumber } from "./numbers.ts";
+import { type Rt, syncScope } from "./runtime.ts";
+import type { Scope } from "./state.ts";
+import { formatValue } from "./text.ts";
+import type { RecordValue, Value } from "./types.ts";
+import {
+  copyValue,
+  describeValue,
+  getOwn,
+  isDuration,
+  isRecord,
+  newRecord,
+  putOwn,
+  recordField,
+  recordKeyFor,
+} from "./values.ts";
+
+export interface CStmt {
+  line: number;
+  /** Short English for the timeline. */
+  label: string;
+  /** false for statements that do nothing when reached (procedure definitions). */
+  record: boolean;
+  exec: (rt: Rt) => void;
+}
+
+export interface Procedure {
+  block: number;
+  params: string[];
+  name: string;
+}
+
+export interface Compiled {
+  blocks: CStmt[][];
+  procedures: Map<string, Procedure>;
+}
+
+const cache = new WeakMap<Program, Compiled>();
+
+export function compiled(program: Program): Compiled {
+  let c = cache.get(program);
+  if (!c) {
+    c = compileProgram(program);
+    cache.set(program, c);
+  }
+  return c;
+}
+
+function compileProgram(program: Program): Compiled {
+  const blocks: CStmt[][] = [];
+  const procedures = new Map<string, Procedure>();
+
+  function block(stmts: Stmt[]): number {
+    const id = blocks.length;
+    blocks.push([]);
+    blocks[id] = stmts.map(stmt);
+    return id;
+  }
+
+  function stmt(s: Stmt): CStmt {
+    const exec = compileStmt(s, block, procedures);
+    return { line: s.span.line, label: describeStmt(s), record: s.kind !== "procedure", exec };
+  }
+
+  block(program.body);
+  return { blocks, procedures };
+}
+
+/** Store a value without sharing it with another fact (lists and records are copied). */
+function own(v: Value, fresh: boolean): Value {
+  return fresh || v === null || typeof v !== "object" ? v : copyValue(v);
+}
+
+/** The fact a target writes to (`the X` of `the X's Y's Z`). */
+function rootKey(t: Target): string {
+  return t.kind === "name" ? t.key : rootKey(t.target);
+}
+
+/** The record that `t` names, created (as an empty record) where it is missing. */
+function recordFor(rt: Rt, t: Target): RecordValue {
+  if (t.kind === "name") {
+    const cur = lookup(rt, t.key);
+    if (cur === undefined || cur === null) {
+      const r = newRecord();
+      setFact(rt, t.key, r);
+      return r;
+    }
+    if (isRecord(cur)) return cur;
+    throw new RunError(
+      `can't set a field of ${describeExpr(t)}: it is ${describeValue(cur)}, not a record`,
+    );
+  }
+  const parent = recordFor(rt, t.target);
+  const cur = recordField(parent, t.field);
+  if (cur === undefined || cur === null) {
+    const r = newRecord();
+    putOwn(parent.f, recordKeyFor(parent, t.field), r);
+    return r;
+  }
+  if (isRecord(cur)) return cur;
+  throw new RunError(
+    `can't set a field of the field "${t.field}": it is ${describeValue(cur)}, not a record`,
+  );
+}
+
+/** Write `v` to a target (a fact, or a field of a record fact). */
+function assign(rt: Rt, t: Target, v: Value): void {
+  if (t.kind === "name") {
+    setFact(rt, t.key, v);
+    return;
+  }
+  const r = recordFor(rt, t.target);
+  putOwn(r.f, recordKeyFor(r, t.field), v);
+  touch(rt, rootKey(t));
+}
+
+function readTarget(rt: Rt, t: Target): Value | undefined {
+  if (t.kind === "name") return lookup(rt, t.key);
+  const parentKey = t.target;
+  const parent = parentKey.kind === "name" ? lookup(rt, parentKey.key) : readTarget(rt, parentKey);
+  if (parent === undefined || parent === null) return undefined;
+  if (!isRecord(parent)) {
+    throw new RunError(`can't read the field "${t.field}" of ${describeValue(parent)}`);
+  }
+  return recordField(parent, t.field);
+}
+
+function update(
+  op: "add" | "subtract" | "multiply" | "divide",
+  cur: Value | undefined,
+  v: Value,
+  fresh: boolean,
+): Value {
+  if (op === "add") {
+    if (typeof cur === "number" && typeof v === "number") return binaryOp("+", cur, v);
+    if (Array.isArray(cur)) {
+      if (Array.isArray(v)) {
+        checkListSize(cur.length + v.length);
+        for (const x of v) cur.push(own(x, fresh));
+      } else {
+        checkListSize(cur.length + 1);
+        cur.push(own(v, fresh));
+      }
+      return cur;
+    }
+    if (cur === undefined || cur === null) {
+      if (isNumeric(v) || isDuration(v)) return binaryOp("+", 0, v === null ? 0 : v) as Value;
+      if (isDuration(v)) return v;
+      return Array.isArray(v) ? (own(v, fresh) as Value[]) : [own(v, fresh)];
+    }
+    return binaryOp("+", cur, v);
+  }
+  if (op === "subtract" && Array.isArray(cur)) return cur.filter((x) => !valuesEqual(x, v));
+  const base = cur === undefined || cur === null ? 0 : cur;
+  return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", base, v);
+}
+
+function bindName(e: Expr): string | null {
+  if (e.kind === "name") return e.key;
+  if (e.kind === "field" || e.kind === "pluck") return normalizeKey(e.field);
+  return null;
+}
+
+function compileStmt(
+  s: Stmt,
+  block: (stmts: Stmt[]) => number,
+  procedures: Map<string, Procedure>,
+): (rt: Rt) => void {
+  switch (s.kind) {
+    case "set": {
+      const value = compileExpr(s.value);
+      const fresh = producesFresh(s.value);
+      const t = s.target;
+      if (t.kind === "name") {
+        const key = t.key;
+        return (rt) => {
+          const v = own(value(rt), fresh);
+          setFact(rt, key, v);
+          setAbove(rt, v);
+        };
+      }
+      return (rt) => {
+        const v = own(value(rt), fresh);
+        assign(rt, t, v);
+        setAbove(rt, v);
+      };
+    }
+    case "use": {
+      const value = compileExpr(s.value);
+      const src = s.value;
+      const as = s.as.key;
+      return (rt) => {
+        if (src.kind === "name") {
+          const sc = rt.scope;
+          const target = Object.hasOwn(sc.aliases, src.key) ? sc.aliases[src.key]! : src.key;
+          if (Object.hasOwn(sc.facts, target) && target !== as) {
+            if (Object.hasOwn(sc.facts, as)) delete sc.facts[as];
+            putOwn(sc.aliases, as, target);
+            touch(rt, as);
+            setAbove(rt, sc.facts[target]!);
+            return;
+          }
+        }
+        const v = value(rt);
+        setFact(rt, as, v);
+        setAbove(rt, v);
+      };
+    }
+    case "say": {
+      const value = compileExpr(s.value);
+      return (rt) => appendLog(rt.state, formatValue(value(rt)));
+    }
+    case "if": {
+      const branches = s.branches.map((b) => ({
+        cond: compileCondition(b.condition),
+        block: block(b.body),
+      }));
+      const otherwise = s.otherwise ? block(s.otherwise) : -1;
+      return (rt) => {
+        for (const b of branches) {
+          if (b.cond(rt)) {
+            rt.state.frames.push({ t: "b", b: b.block, i: 0 });
+            return;
+          }
+        }
+        if (otherwise >= 0) rt.state.frames.push({ t: "b", b: otherwise, i: 0 });
+      };
+    }
+    case "each": {
+      const list = compileExpr(s.list);
+      const body = block(s.body);
+      const item = s.item.key;
+      const listText = describeExpr(s.list);
+      return (rt) => {
+        const v = list(rt);
+        if (v === null) return;
+        if (!Array.isArray(v)) {
+          throw new RunError(
+            `can't process each item of ${listText}: it is ${describeValue(v)}, not a list`,
+          );
+        }
+        if (v.length === 0) return;
+        if (rt.top) putOwn(rt.state.loopNames, item, true);
+        rt.state.frames.push({ t: "e", b: body, i: 0, n: 0, list: v.slice(), item });
+        setFact(rt, item, copyValue(v[0]!));
+      };
+    }
+    case "repeat": {
+      const times = compileExpr(s.times);
+      const body = block(s.body);
+      return (rt) => {
+        const n = wholeNumber(times(rt), "the number of times to repeat");
+        if (n < 0) throw new RunError(`can't repeat a negative number of times (${n})`);
+        if (n === 0) return;
+        if (rt.top) putOwn(rt.state.loopNames, "iteration", true);
+        rt.state.frames.push({ t: "r", b: body, i: 0, n: 1, times: n });
+        setFact(rt, "iteration", 1);
+      };
+    }
+    case "update": {
+      const value = compileExpr(s.value);
+      const fresh = producesFresh(s.value);
+      const t = s.target;
+      const op = s.op;
+      if (t.kind === "name") {
+        const key = t.key;
+        return (rt) => {
+          const v = value(rt);
+          const f = rt.scope.facts;
+          const cur = Object.hasOwn(f, key) ? f[key] : lookup(rt, key);
+          const r =
+            op === "add" &&
+            typeof cur === "number" &&
+            typeof v === "number" &&
+            Number.isSafeInteger(cur + v)
+              ? cur + v
+              : update(op, cur, v, fresh);
+          setFact(rt, key, r);
+          setAbove(rt, r);
+        };
+      }
+      return (rt) => {
+        const v = value(rt);
+        const r = update(op, readTarget(rt, t), v, fresh);
+        assign(rt, t, r);
+        setAbove(rt, r);
+      };
+    }
+    case "imagine": {
+      const key = s.target.key;
+      const shape = s.shape;
+      return (rt) => setFact(rt, key, shape === "list" ? [] : newRecord());
+    }
+    case "get": {
+      const value = compileExpr(s.value);
+      const fresh = producesFresh(s.value);
+      const name = s.as ? s.as.key : bindName(s.value);
+      const find = s.mode === "find";
+      const question = `What is ${describeExpr(s.value)}?`;
+      return (rt) => {
+        let v: Value;
+        const answered = rt.state.answered;
+        if (answered) {
+          rt.state.answered = null;
+          v = answered.value;
+        } else {
+          try {
+            v = own(value(rt), fresh);
+          } catch (e) {
+            if (!(find && e instanceof NeedValue)) throw e;
+            v = null;
+          }
+          if (v === null && !find) throw new NeedValue(null, question);
+        }
+        if (name !== null) setFact(rt, name, v);
+        setAbove(rt, v);
+      };
+    }
+    case "ask": {
+      const question = compileExpr(s.question);
+      const choices = s.choices ? s.choices.map(compileExpr) : null;
+      const name = s.as ? s.as.key : "answer";
+      return (rt) => {
+        const answered = rt.state.answered;
+        if (answered) {
+          rt.state.answered = null;
+          setFact(rt, name, answered.value);
+          setAbove(rt, answered.value);
+          return;
+        }
+        const text = formatValue(question(rt));
+        let list: string[] | null = null;
+        if (choices) {
+          list = [];
+          for (const c of choices) {
+            const v = c(rt);
+            if (Array.isArray(v)) for (const x of v) list.push(formatValue(x));
+            else list.push(formatValue(v));
+          }
+        }
+        throw new NeedValue(null, text, list);
+      };
+    }
+    case "validate": {
+      const checks = s.checks.map((c) => ({
+        cond: compileCondition(c.condition),
+        text: describeCondition(c.condition),
+      }));
+      return (rt) => {
+        const answered = rt.state.answered;
+        rt.state.answered = null;
+        const failed: string[] = [];
+        for (const c of checks) if (!c.cond(rt)) failed.push(c.text);
+        if (failed.length === 0) return;
+        if (answered) {
+          if (formatValue(answered.value).trim().toLowerCase() === "continue") return;
+          throw new RunError(
+            `stopped because ${failed.length === 1 ? "this check" : "these checks"} failed: ${failed.join("; ")}`,
+          );
+        }
+        throw new NeedValue(
+          null,
+          `${failed.length === 1 ? "This check" : "These checks"} failed: ${failed.join("; ")}. Continue anyway, or stop?`,
+          ["Continue", "Stop"],
+        );
+      };
+    }
+    case "procedure": {
+      const sig = procedureSignature(s.phrase);
+      const params = s.phrase.flatMap((p) => (p.kind === "param" ? [p.name.key] : []));
+      const body = block(s.body);
+      if (!procedures.has(sig)) {
+        procedures.set(sig, { block: body, params, name: describeStmt(s).replace(/^to /, "") });
+      }
+      return () => {};
+    }
+    case "call":
+      return compileCall(s, procedures);
+    case "readTable": {
+      const source = compileExpr(s.source);
+      const fresh = producesFresh(s.source);
+      const name = s.as ? s.as.key : "table";
+      return (rt) => {
+        const src = source(rt);
+        const rows = asTable(rt, src);
+        const v = rows === src ? own(rows, fresh) : rows;
+        setFact(rt, name, v);
+        setAbove(rt, v);
+      };
+    }
+    case "stop":
+      return (rt) => {
+        rt.state.status = "Succeeded";
+      };
+    case "fail": {
+      const message = compileExpr(s.message);
+      return (rt) => {
+        const m = formatValue(message(rt)).trim();
+        throw new RunError(m === "" ? "the process failed" : m);
+      };
+    }
+  }
+}
+
+function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) => void {
+  const args = s.args.map((a) => ({
+    param: a.param,
+    value: compileExpr(a.value),
+    fresh: producesFresh(a.value),
+  }));
+  const where = s.where.map((w) => ({
+    key: w.target.kind === "name" ? w.target.key : null,
+    value: compileExpr(w.value),
+    fresh: producesFresh(w.value),
+  }));
+  const sig = s.procedure;
+  const line = s.span.line;
+  return (rt) => {
+    const proc = procedures.get(sig);
+    if (!proc)
+      throw new RunError(`there is no procedure "${sig.replace(/ _/g, " …")}" in this process`);
+    if (rt.state.depth >= MAX_CALL_DEPTH) {
+      throw new RunError(
+        `procedures called each other more than ${MAX_CALL_DEPTH} levels deep (endless recursion?)`,
+      );
+    }
+    const scope: Scope = { facts: {}, aliases: {} };
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      const v = own(a.value(rt), a.fresh);
+      putOwn(scope.facts, proc.params[i] ?? normalizeKey(a.param), v);
+      if (proc.params[i] !== undefined && normalizeKey(a.param) !== proc.params[i]) {
+        putOwn(scope.facts, normalizeKey(a.param), v);
+      }
+    }
+    for (const w of where) {
+      if (w.key === null) throw new RunError("a `where` line can only set a fact, not a field");
+      putOwn(scope.facts, w.key, own(w.value(rt), w.fresh));
+    }
+    rt.state.frames.push({ t: "c", b: proc.block, i: 0, line, scope });
+    rt.state.depth++;
+    syncScope(rt);
+  };
+}
+
+export { getOwn };

@@ -1,0 +1,353 @@
+// Expressions compiled once into closures over the runtime (`Rt`).
+import pluralize from "pluralize";
+import type { Condition, Expr, NameRef } from "../language/ast.ts";
+import { aggregate } from "./aggregates.ts";
+import { sortCompare } from "./compare.ts";
+import {
+  addDuration,
+  addDurations,
+  asDateLike,
+  dateDifference,
+  makeDuration,
+  nowValue,
+  scaleDuration,
+  todayValue,
+} from "./dates.ts";
+import { describeExpr } from "./describe.ts";
+import { NeedValue, RunError } from "./errors.ts";
+import { fieldOf, fileText, pluck } from "./fields.ts";
+import { checkListSize, checkTextSize } from "./limits.ts";
+import {
+  arith,
+  arithError,
+  fixedText,
+  numberFromText,
+  roundNumber,
+  toDecimalOrNull,
+  toNumberValue,
+  wholeNumber,
+} from "./numbers.ts";
+import type { Rt } from "./runtime.ts";
+import { parseTable } from "./tables.ts";
+import { formatValue, joinList, replaceText, splitText, toCase, trimText } from "./text.ts";
+import type { Value } from "./types.ts";
+import { describeValue, isDuration, isFile, isRecord } from "./values.ts";
+
+export type CExpr = (rt: Rt) => Value;
+export type CCond = (rt: Rt) => boolean;
+
+/** Conditions are compiled by conditions.ts; it registers itself here (no import cycle). */
+let compileCond: (c: Condition) => CCond = () => {
+  throw new Error("conditions not registered");
+};
+export function registerConditions(fn: (c: Condition) => CCond): void {
+  compileCond = fn;
+}
+
+const hasOwn = Object.hasOwn;
+
+export function questionFor(ref: NameRef): string {
+  return `What is ${describeExpr(ref)}?`;
+}
+
+/** Read a fact: own scope, then `use` aliases, then `the first/last X` of `the Xs`. */
+export function readName(rt: Rt, ref: NameRef): Value {
+  const v = lookup(rt, ref.key);
+  if (v !== undefined) return v;
+  throw new NeedValue(ref.key, questionFor(ref));
+}
+
+export function lookup(rt: Rt, key: string): Value | undefined {
+  const s = rt.scope;
+  if (hasOwn(s.facts, key)) return s.facts[key];
+  if (hasOwn(s.aliases, key)) {
+    const k = s.aliases[key]!;
+    if (hasOwn(s.facts, k)) return s.facts[k];
+  }
+  const m = /^(first|last) (.+)$/.exec(key);
+  if (m) {
+    const rest = m[2]!;
+    const plural = rest.split(" ");
+    plural[plural.length - 1] = pluralize.plural(plural[plural.length - 1]!);
+    const pk = plural.join(" ");
+    const list = hasOwn(s.facts, pk)
+      ? s.facts[pk]
+      : hasOwn(s.facts, rest)
+        ? s.facts[rest]
+        : undefined;
+    if (Array.isArray(list)) {
+      if (list.length === 0) return null;
+      return m[1] === "first" ? list[0]! : list[list.length - 1]!;
+    }
+  }
+  return undefined;
+}
+
+function binary(op: "+" | "-" | "*" | "/", a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") return arith(op, a, b);
+  const aDur = isDuration(a);
+  const bDur = isDuration(b);
+  if (aDur || bDur) {
+    if (aDur && bDur && (op === "+" || op === "-")) return addDurations(a, b, op === "+" ? 1 : -1);
+    if (bDur && !aDur && (op === "+" || op === "-")) {
+      const d = asDateLike(a);
+      if (d) return addDuration(d, b, op === "+" ? 1 : -1);
+    }
+    if (aDur && !bDur && op === "+") {
+      const d = asDateLike(b);
+      if (d) return addDuration(d, a, 1);
+    }
+    if (op === "*" || op === "/") {
+      const dur = aDur ? a : bDur ? b : null;
+      const other = aDur ? b : a;
+      const n = toDecimalOrNull(other);
+      if (dur && n && !(op === "/" && !aDur)) {
+        if (op === "/" && n.isZero()) throw new RunError("can't divide a duration by zero");
+        return scaleDuration(dur, op === "*" ? n.toNumber() : 1 / n.toNumber());
+      }
+    }
+    throw arithError(op, a, b);
+  }
+  if (op === "-") {
+    const x = asDateLike(a);
+    const y = x ? asDateLike(b) : null;
+    if (x && y) return dateDifference(x, y);
+  }
+  return arith(op, a, b);
+}
+
+export { binary as binaryOp };
+
+function tableOf(rt: Rt, v: Value): Value[] {
+  if (typeof v === "string") return parseTable(v);
+  if (isFile(v)) return parseTable(fileText(rt.files, v));
+  if (Array.isArray(v)) return v;
+  if (v === null) return [];
+  throw new RunError(`can't read ${describeValue(v)} as a table: it is not CSV text or a file`);
+}
+
+export function asTable(rt: Rt, v: Value): Value[] {
+  return tableOf(rt, v);
+}
+
+function toList(v: Value, what: string): Value[] {
+  if (Array.isArray(v)) return v;
+  if (v === null) return [];
+  throw new RunError(`can't ${what} ${describeValue(v)}: it is not a list`);
+}
+
+export function compileExpr(e: Expr): CExpr {
+  switch (e.kind) {
+    case "number": {
+      const v = numberFromText(e.value);
+      return () => v;
+    }
+    case "text": {
+      if (e.parts.every((p) => typeof p === "string")) {
+        const s = (e.parts as string[]).join("");
+        return () => s;
+      }
+      const parts = e.parts.map((p) => (typeof p === "string" ? p : compileExpr(p)));
+      return (rt) => {
+        let out = "";
+        for (const p of parts) out += typeof p === "string" ? p : formatValue(p(rt));
+        return checkTextSize(out);
+      };
+    }
+    case "bool": {
+      const v = e.value;
+      return () => v;
+    }
+    case "nothing":
+      return () => null;
+    case "now":
+      return e.which === "date" ? (rt) => todayValue(rt.now()) : (rt) => nowValue(rt.now());
+    case "duration": {
+      const amount = compileExpr(e.amount);
+      const unit = e.unit;
+      return (rt) => makeDuration(amount(rt), unit);
+    }
+    case "above":
+      return (rt) => (rt.state.hasAbove ? rt.state.above : null);
+    case "name": {
+      const key = e.key;
+      const ref = e;
+      return (rt) => {
+        const f = rt.scope.facts;
+        if (hasOwn(f, key)) return f[key]!;
+        return readName(rt, ref);
+      };
+    }
+    case "field": {
+      const target = compileExpr(e.target);
+      const field = e.field;
+      return (rt) => fieldOf(rt.files, target(rt), field);
+    }
+    case "pluck": {
+      const target = compileExpr(e.target);
+      const field = e.field;
+      return (rt) => pluck(rt.files, target(rt), field);
+    }
+    case "binary": {
+      const l = compileExpr(e.left);
+      const r = compileExpr(e.right);
+      const op = e.op;
+      return (rt) => binary(op, l(rt), r(rt));
+    }
+    case "negate": {
+      const x = compileExpr(e.operand);
+      return (rt) => {
+        const v = x(rt);
+        if (isDuration(v)) return scaleDuration(v, -1);
+        return binary("-", 0, v);
+      };
+    }
+    case "aggregate": {
+      const of = compileExpr(e.of);
+      const fn = e.fn;
+      return (rt) => aggregate(fn, of(rt));
+    }
+    case "whose": {
+      const list = compileExpr(e.list);
+      const where = compileCond(e.where);
+      return (rt) => {
+        const items = toList(list(rt), "filter");
+        const out: Value[] = [];
+        const stack = rt.items;
+        const depth = stack.length;
+        for (let i = 0; i < items.length; i++) {
+          const it = items[i]!;
+          stack[depth] = it;
+          if (where(rt)) out.push(it);
+        }
+        stack.length = depth;
+        return out;
+      };
+    }
+    case "itemField": {
+      const field = e.field;
+      return (rt) => {
+        const it = rt.items[rt.items.length - 1];
+        if (it === undefined)
+          throw new RunError(`"${field}" can only be used in a "whose" condition`);
+        return fieldOf(rt.files, it, field);
+      };
+    }
+    case "sort": {
+      const list = compileExpr(e.list);
+      const field = e.field;
+      const sign = e.descending ? -1 : 1;
+      return (rt) => {
+        const items = toList(list(rt), "sort");
+        const keyed = items.map((v, i) => ({
+          v,
+          i,
+          k: field === null ? v : fieldOf(rt.files, v, field),
+        }));
+        keyed.sort((a, b) => sign * sortCompare(a.k, b.k) || a.i - b.i);
+        return keyed.map((x) => x.v);
+      };
+    }
+    case "case": {
+      const x = compileExpr(e.operand);
+      const to = e.to;
+      return (rt) => toCase(x(rt), to);
+    }
+    case "trim": {
+      const x = compileExpr(e.operand);
+      return (rt) => trimText(x(rt));
+    }
+    case "split": {
+      const x = compileExpr(e.operand);
+      const sep = compileExpr(e.separator);
+      return (rt) => splitText(x(rt), sep(rt));
+    }
+    case "join": {
+      const x = compileExpr(e.operand);
+      const sep = compileExpr(e.separator);
+      return (rt) => joinList(x(rt), sep(rt));
+    }
+    case "replace": {
+      const x = compileExpr(e.operand);
+      const from = compileExpr(e.from);
+      const to = compileExpr(e.to);
+      return (rt) => replaceText(x(rt), from(rt), to(rt));
+    }
+    case "round": {
+      const x = compileExpr(e.operand);
+      const d = e.decimals ? compileExpr(e.decimals) : null;
+      return (rt) => {
+        const v = x(rt);
+        const places = d ? wholeNumber(d(rt), "the number of decimals") : 0;
+        if (Array.isArray(v)) return v.map((i) => roundNumber(i, places));
+        return roundNumber(v, places);
+      };
+    }
+    case "format": {
+      const x = compileExpr(e.operand);
+      const d = compileExpr(e.decimals);
+      return (rt) => {
+        const places = wholeNumber(d(rt), "the number of decimals");
+        if (places < 0 || places > 100)
+          throw new RunError("the number of decimals must be between 0 and 100");
+        return fixedText(x(rt), places);
+      };
+    }
+    case "convert": {
+      const x = compileExpr(e.operand);
+      switch (e.to) {
+        case "table":
+          return (rt) => tableOf(rt, x(rt));
+        case "number":
+          return (rt) => {
+            const v = x(rt);
+            const n = toNumberValue(v);
+            if (n === null) throw new RunError(`${describeValue(v)} is not a number`);
+            return n;
+          };
+        case "text":
+          return (rt) => formatValue(x(rt));
+        case "date":
+          return (rt) => {
+            const v = x(rt);
+            const d = asDateLike(v);
+            if (!d)
+              throw new RunError(`${describeValue(v)} is not a date (write dates as "YYYY-MM-DD")`);
+            return d.k === "date" ? d : { k: "date", v: d.v.slice(0, 10) };
+          };
+        case "datetime":
+          return (rt) => {
+            const v = x(rt);
+            const d = asDateLike(v);
+            if (!d) throw new RunError(`${describeValue(v)} is not a date and time`);
+            return d.k === "datetime" ? d : { k: "datetime", v: `${d.v}T00:00:00.000Z` };
+          };
+      }
+      break;
+    }
+    case "list": {
+      const items = e.items.map(compileExpr);
+      return (rt) => {
+        const out: Value[] = new Array(items.length);
+        for (let i = 0; i < items.length; i++) out[i] = items[i]!(rt);
+        checkListSize(out.length);
+        return out;
+      };
+    }
+  }
+  const never: never = e;
+  throw new Error(`unknown expression ${(never as Expr).kind}`);
+}
+
+/** Whether evaluating `e` yields a fresh value that no other fact shares. */
+export function producesFresh(e: Expr): boolean {
+  return (
+    e.kind === "convert" ||
+    e.kind === "split" ||
+    e.kind === "number" ||
+    e.kind === "text" ||
+    e.kind === "binary"
+  );
+}
+
+export { isRecord };

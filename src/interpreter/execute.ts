@@ -1,0 +1,194 @@
+// The statement loop: runs a slice of statements on the serializable frame stack.
+import type { Program } from "../language/ast.ts";
+import { type CStmt, compiled } from "./compile.ts";
+import { NeedValue, RunError } from "./errors.ts";
+import { setAbove, setFact } from "./facts.ts";
+import { MAX_TIMELINE_ENTRIES } from "./limits.ts";
+import { type Rt, syncScope } from "./runtime.ts";
+import type { ExecState, Frame } from "./state.ts";
+import { preview } from "./timeline.ts";
+import type { ExecStatus, Json, SliceOptions } from "./types.ts";
+import { copyValue, putOwn } from "./values.ts";
+
+const CHECK_EVERY = 256;
+
+function end(
+  state: ExecState,
+  status: ExecStatus,
+  line: number | null,
+  message: string | null,
+): ExecStatus {
+  state.status = status;
+  state.question = null;
+  state.answered = null;
+  if (message !== null) state.error = { line, message };
+  return status;
+}
+
+function currentLine(program: Program, state: ExecState): number | null {
+  const f = state.frames[state.frames.length - 1];
+  if (!f) return null;
+  const s = compiled(program).blocks[f.b]?.[f.i];
+  return s ? s.line : null;
+}
+
+function endOfBlock(rt: Rt, frame: Frame): void {
+  const state = rt.state;
+  rt.changed = null;
+  switch (frame.t) {
+    case "b":
+      state.frames.pop();
+      return;
+    case "r":
+      if (frame.n < frame.times) {
+        frame.n++;
+        frame.i = 0;
+        setFact(rt, "iteration", frame.n);
+      } else state.frames.pop();
+      return;
+    case "e":
+      if (frame.n + 1 < frame.list.length) {
+        frame.n++;
+        frame.i = 0;
+        setFact(rt, frame.item, copyValue(frame.list[frame.n]!));
+      } else state.frames.pop();
+      return;
+    case "c": {
+      state.frames.pop();
+      state.depth--;
+      const f = frame.scope.facts;
+      setAbove(rt, Object.hasOwn(f, "result") ? f.result! : null);
+      syncScope(rt);
+      return;
+    }
+  }
+}
+
+/**
+ * Execute statements until the process ends, asks, fails, or about `sliceMs` passes
+ * (then "Running": call again). Mutates `state`.
+ */
+export function runSlice(program: Program, state: ExecState, opts: SliceOptions): ExecStatus {
+  if (state.status !== "Running") return state.status;
+  const clock = opts.now ?? Date.now;
+  if (opts.signal?.aborted) return end(state, "Cancelled", null, null);
+  const deadline = opts.deadline;
+  const started = Date.now();
+  if (deadline !== undefined && started >= deadline) {
+    return end(state, "TimedOut", currentLine(program, state), "the run passed its time limit");
+  }
+  const sliceEnd = started + (opts.sliceMs ?? 20);
+  const c = compiled(program);
+  const blocks = c.blocks;
+  const rt: Rt = {
+    state,
+    scope: state.top,
+    top: true,
+    scopeFrame: -1,
+    files: opts.files,
+    now: clock,
+    items: [],
+    changed: null,
+  };
+  syncScope(rt);
+  const frames = state.frames;
+  const tl = state.timeline;
+  const byLine = tl.byLine;
+  const signal = opts.signal;
+  let stmt: CStmt | null = null;
+  let budget = CHECK_EVERY;
+  try {
+    for (;;) {
+      if (--budget === 0) {
+        budget = CHECK_EVERY;
+        if (signal?.aborted) return end(state, "Cancelled", null, null);
+        const t = Date.now();
+        if (deadline !== undefined && t >= deadline) {
+          return end(
+            state,
+            "TimedOut",
+            currentLine(program, state),
+            "the run passed its time limit",
+          );
+        }
+        if (t >= sliceEnd) return "Running";
+      }
+      const frame = frames[frames.length - 1];
+      if (frame === undefined) {
+        state.status = "Succeeded";
+        break;
+      }
+      const block = blocks[frame.b]!;
+      if (frame.i >= block.length) {
+        endOfBlock(rt, frame);
+        continue;
+      }
+      stmt = block[frame.i]!;
+      if (!stmt.record) {
+        frame.i++;
+        continue;
+      }
+      if (tl.entries.length < MAX_TIMELINE_ENTRIES) {
+        const changed: string[] = [];
+        rt.changed = changed;
+        stmt.exec(rt);
+        rt.changed = null;
+        const out: Record<string, Json> = {};
+        for (const k of changed) {
+          const sc = rt.scope.facts;
+          putOwn(out, k, Object.hasOwn(sc, k) ? preview(sc[k]!) : null);
+        }
+        tl.entries.push({
+          seq: state.steps + 1,
+          line: stmt.line,
+          statement: stmt.label,
+          changed: out,
+        });
+      } else {
+        rt.changed = null;
+        stmt.exec(rt);
+        tl.omitted++;
+      }
+      const line = stmt.line;
+      byLine[line] = (byLine[line] ?? 0) + 1;
+      state.steps++;
+      frame.i++;
+      state.answered = null;
+      if (state.status !== "Running") break;
+    }
+  } catch (e) {
+    rt.items.length = 0;
+    rt.changed = null;
+    const line = stmt ? stmt.line : null;
+    if (e instanceof NeedValue) {
+      if (opts.canAsk === false) return end(state, "Failed", line, e.question);
+      state.answered = null;
+      state.question = {
+        line: line ?? 0,
+        text: e.question,
+        choices: e.choices,
+        bind: e.key !== null ? { t: "fact", key: e.key, frame: rt.scopeFrame } : { t: "stmt" },
+      };
+      state.status = "AwaitingAnswer";
+      return state.status;
+    }
+    if (e instanceof RunError) return end(state, "Failed", line, e.message);
+    if (e instanceof RangeError)
+      return end(state, "Failed", line, `the process ran out of room: ${e.message}`);
+    return end(state, "Failed", line, `internal error: ${(e as Error)?.message ?? String(e)}`);
+  }
+  return state.status;
+}
+
+/** Run slices until the status is not "Running", yielding to the event loop between them. */
+export async function drive(
+  program: Program,
+  state: ExecState,
+  opts: SliceOptions,
+): Promise<ExecStatus> {
+  for (;;) {
+    const s = runSlice(program, state, opts);
+    if (s !== "Running") return s;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

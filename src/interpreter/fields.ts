@@ -1,0 +1,98 @@
+// `X's Y`: a record's field, or a property of the value (a text's length, a list's
+// count, a date's weekday, a file's name…). `the rows' "amount"`: every item's field.
+import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
+import { RunError } from "./errors.ts";
+import { checkTextSize } from "./limits.ts";
+import type { FileHost, FileValue, Value } from "./types.ts";
+import { describeValue, isFile, looseKey, recordField } from "./values.ts";
+
+function show(field: string): string {
+  return `"${field}"`;
+}
+
+export function fileText(files: FileHost, f: FileValue): string {
+  const bytes = files.read(f.ref);
+  if (bytes === undefined)
+    throw new RunError(`the contents of the file "${f.name}" are not available`);
+  return checkTextSize(new TextDecoder("utf-8").decode(bytes));
+}
+
+/** The field or property `field` of `v`. A record without that field gives nothing. */
+export function fieldOf(files: FileHost, v: Value, field: string): Value {
+  if (v !== null && typeof v === "object" && !Array.isArray(v) && v.k === "record") {
+    const x = recordField(v, field);
+    return x === undefined ? null : x;
+  }
+  const p = looseKey(field);
+  if (Array.isArray(v)) {
+    switch (p) {
+      case "count":
+      case "length":
+      case "size":
+      case "number of items":
+        return v.length;
+      case "first":
+      case "first item":
+        return v.length ? v[0]! : null;
+      case "last":
+      case "last item":
+        return v.length ? v[v.length - 1]! : null;
+    }
+    throw new RunError(
+      `can't read the field ${show(field)} of a list (${describeValue(v)}); to read it from every item, write the items' ${show(field)}`,
+    );
+  }
+  if (typeof v === "string") {
+    if (p === "length" || p === "count" || p === "size" || p === "number of characters") {
+      return Array.from(v).length;
+    }
+    const d = asDateLike(v);
+    if (d) {
+      const x = dateProperty(d, p);
+      if (x !== undefined) return x;
+    }
+    throw new RunError(
+      `can't read ${show(field)} of ${describeValue(v)}: text has a length, not ${show(field)}`,
+    );
+  }
+  if (isFile(v)) {
+    switch (p) {
+      case "name":
+        return v.name;
+      case "type":
+        return v.type;
+      case "size":
+        return v.size;
+      case "text":
+      case "contents":
+      case "content":
+        return fileText(files, v);
+      case "extension": {
+        const i = v.name.lastIndexOf(".");
+        return i < 0 ? "" : v.name.slice(i + 1);
+      }
+    }
+    throw new RunError(`a file has a name, type, size and text, not ${show(field)}`);
+  }
+  if (v !== null && typeof v === "object" && (v.k === "date" || v.k === "datetime")) {
+    const x = dateProperty(v, p);
+    if (x !== undefined) return x;
+    throw new RunError(`can't read ${show(field)} of ${describeValue(v)}`);
+  }
+  if (v !== null && typeof v === "object" && v.k === "duration") {
+    const x = durationProperty(v, p);
+    if (x !== undefined) return x;
+  }
+  throw new RunError(`can't read the field ${show(field)} of ${describeValue(v)}`);
+}
+
+/** `the rows' "amount"`: the field of every item (a single record: its field). */
+export function pluck(files: FileHost, v: Value, field: string): Value {
+  if (Array.isArray(v)) {
+    const out: Value[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = fieldOf(files, v[i]!, field);
+    return out;
+  }
+  if (v === null) return [];
+  return fieldOf(files, v, field);
+}

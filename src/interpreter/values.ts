@@ -1,0 +1,139 @@
+// Value helpers: kinds, safe record access (no prototype is ever touched), deep copies,
+// and how a value is named in an error message.
+import type {
+  DateTimeValue,
+  DateValue,
+  DecimalValue,
+  DurationValue,
+  FileValue,
+  RecordValue,
+  Value,
+} from "./types.ts";
+
+const hasOwn = Object.hasOwn;
+
+export function isDec(v: Value): v is DecimalValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "dec";
+}
+export function isDate(v: Value): v is DateValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "date";
+}
+export function isDateTime(v: Value): v is DateTimeValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "datetime";
+}
+export function isDuration(v: Value): v is DurationValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "duration";
+}
+export function isFile(v: Value): v is FileValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "file";
+}
+export function isRecord(v: Value): v is RecordValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && v.k === "record";
+}
+
+/** Read an own property only (never the prototype chain). */
+export function getOwn<T>(obj: Record<string, T>, key: string): T | undefined {
+  return hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** Write an own property; "__proto__" is an ordinary key here. */
+export function putOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
+  }
+}
+
+export function newRecord(): RecordValue {
+  return { k: "record", f: {} };
+}
+
+/** Normalize a field or fact name for loose matching: lower case, single spaces, no "the ". */
+export function looseKey(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, " ").replace(/^the /, "");
+}
+
+/** A record's field: the exact name first, then ignoring case, spaces and a leading "the". */
+export function recordField(r: RecordValue, name: string): Value | undefined {
+  const f = r.f;
+  if (hasOwn(f, name)) return f[name];
+  const want = looseKey(name);
+  for (const k of Object.keys(f)) {
+    if (looseKey(k) === want) return f[k];
+  }
+  return undefined;
+}
+
+/** The key under which `name` is stored in the record (existing spelling wins). */
+export function recordKeyFor(r: RecordValue, name: string): string {
+  if (hasOwn(r.f, name)) return name;
+  const want = looseKey(name);
+  for (const k of Object.keys(r.f)) if (looseKey(k) === want) return k;
+  return name;
+}
+
+/** A deep copy of lists and records (everything else is immutable and shared). */
+export function copyValue(v: Value): Value {
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (isRecord(v)) {
+    const f: Record<string, Value> = {};
+    for (const k of Object.keys(v.f)) putOwn(f, k, copyValue(v.f[k] as Value));
+    return { k: "record", f };
+  }
+  return v;
+}
+
+/** How a value is named in an error message: `the text "abc"`, `a list of 3 items`. */
+export function describeValue(v: Value): string {
+  if (v === null) return "nothing";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return `the number ${v}`;
+  if (typeof v === "string") {
+    const t = v.length > 60 ? `${v.slice(0, 57)}...` : v;
+    return `the text "${t}"`;
+  }
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  switch (v.k) {
+    case "dec":
+      return `the number ${v.v}`;
+    case "date":
+      return `the date ${v.v}`;
+    case "datetime":
+      return `the time ${v.v}`;
+    case "duration":
+      return "a duration";
+    case "file":
+      return `the file "${v.name}"`;
+    case "record":
+      return "a record";
+  }
+}
+
+/** A short kind name: "text", "number", "list"… */
+export function kindOf(v: Value): string {
+  if (v === null) return "nothing";
+  if (typeof v === "boolean") return "true/false value";
+  if (typeof v === "number") return "number";
+  if (typeof v === "string") return "text";
+  if (Array.isArray(v)) return "list";
+  switch (v.k) {
+    case "dec":
+      return "number";
+    case "date":
+      return "date";
+    case "datetime":
+      return "date-time";
+    case "duration":
+      return "duration";
+    case "file":
+      return "file";
+    case "record":
+      return "record";
+  }
+}

@@ -1,0 +1,201 @@
+// A position in one line's tokens, with the helpers every parsing module shares:
+// keyword tests, spans, nesting limits and error construction.
+import type { Span } from "./ast.ts";
+import { clip, suggestPhrase } from "./diagnostics.ts";
+import type { Token } from "./lexer.ts";
+import { STOP_WORDS } from "./words.ts";
+
+/** How deeply parentheses, `not`, aggregates and interpolations may nest in one line. */
+export const MAX_NESTING = 100;
+/** How many operators one line may chain (keeps trees shallow enough to walk). */
+export const MAX_CHAIN = 2000;
+
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly span: Span,
+    readonly words: string,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A limit was hit: never retried by backtracking. */
+export class LimitError extends ParseError {}
+
+interface Shared {
+  depth: number;
+  chain: number;
+}
+
+export interface Mark {
+  pos: number;
+  depth: number;
+  chain: number;
+}
+
+const NO_STOPS: ReadonlySet<string> = new Set();
+
+export function spanOf(from: Span, to: Span): Span {
+  return { line: from.line, col: from.col, endLine: to.endLine, endCol: to.endCol };
+}
+
+export class Cursor {
+  pos = 0;
+  /** Extra words that end a name or an expression here (a call's next phrase word). */
+  extraStops: ReadonlySet<string> = NO_STOPS;
+
+  constructor(
+    readonly tokens: readonly Token[],
+    readonly lineText: string,
+    readonly shared: Shared = { depth: 0, chain: 0 },
+  ) {}
+
+  /** A cursor over an interpolation's tokens, sharing this line's limits. */
+  sub(tokens: readonly Token[]): Cursor {
+    return new Cursor(tokens, this.lineText, this.shared);
+  }
+
+  peek(offset = 0): Token | undefined {
+    return this.tokens[this.pos + offset];
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.tokens.length;
+  }
+
+  next(): Token {
+    const t = this.tokens[this.pos];
+    if (!t) this.fail("This line ends too early");
+    this.pos++;
+    return t;
+  }
+
+  advance(n: number): void {
+    this.pos += n;
+  }
+
+  /** The last token consumed. */
+  last(): Token {
+    return this.tokens[Math.max(0, this.pos - 1)]!;
+  }
+
+  isWord(word: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t !== undefined && t.kind === "word" && t.lower === word;
+  }
+
+  isPunct(p: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t !== undefined && t.kind === "punct" && t.text === p;
+  }
+
+  acceptWord(word: string): Token | null {
+    if (!this.isWord(word)) return null;
+    return this.next();
+  }
+
+  acceptPunct(p: string): Token | null {
+    if (!this.isPunct(p)) return null;
+    return this.next();
+  }
+
+  expectWord(word: string, expected = `'${word}'`): Token {
+    const t = this.acceptWord(word);
+    if (!t) this.unexpected(expected);
+    return t;
+  }
+
+  expectPunct(p: string): Token {
+    const t = this.acceptPunct(p);
+    if (!t) this.unexpected(`'${p}'`);
+    return t;
+  }
+
+  isStop(lower: string): boolean {
+    return STOP_WORDS.has(lower) || this.extraStops.has(lower);
+  }
+
+  mark(): Mark {
+    return { pos: this.pos, depth: this.shared.depth, chain: this.shared.chain };
+  }
+
+  reset(m: Mark): void {
+    this.pos = m.pos;
+    this.shared.depth = m.depth;
+    this.shared.chain = m.chain;
+  }
+
+  /** Enters one nesting level (parenthesis, `not`, aggregate…); see MAX_NESTING. */
+  enter(at: Span): void {
+    if (++this.shared.depth > MAX_NESTING) {
+      throw new LimitError(
+        `This line nests parentheses or phrases more than ${MAX_NESTING} levels deep`,
+        at,
+        this.lineText.slice(at.col - 1, at.endCol - 1),
+      );
+    }
+  }
+
+  leave(): void {
+    this.shared.depth--;
+  }
+
+  /** Counts one more operator in this line; see MAX_CHAIN. */
+  grow(): void {
+    if (++this.shared.chain > MAX_CHAIN) {
+      const at = this.peek() ?? this.last();
+      throw new LimitError(
+        `This line is too long: it chains more than ${MAX_CHAIN} operations`,
+        at,
+        this.lineText.slice(at.col - 1, at.endCol - 1),
+      );
+    }
+  }
+
+  /** The source text from `from` to the end of this cursor's tokens. */
+  textFrom(from: Span): string {
+    const last = this.tokens[this.tokens.length - 1];
+    const end = last && last.endCol > from.col ? last.endCol : from.endCol;
+    return this.lineText.slice(from.col - 1, end - 1);
+  }
+
+  fail(message: string, at?: Span, suggestion?: string): never {
+    const where = at ?? this.peek() ?? this.last() ?? { line: 0, col: 1, endLine: 0, endCol: 1 };
+    throw new ParseError(
+      message,
+      where,
+      this.lineText.slice(where.col - 1, where.endCol - 1),
+      suggestion,
+    );
+  }
+
+  /** "I expected X but found 'rest of line'", with a did-you-mean where one is close. */
+  unexpected(expected?: string, at?: Token): never {
+    const t = at ?? this.peek();
+    if (!t) {
+      const last = this.last();
+      const message = expected
+        ? `This line ends too early: I expected ${expected} after '${clip(this.lineText.trim(), 60)}'`
+        : "This line ends too early";
+      throw new ParseError(
+        message,
+        last ?? { line: 0, col: 1, endLine: 0, endCol: 1 },
+        last ? this.lineText.slice(last.col - 1, last.endCol - 1) : "",
+      );
+    }
+    const words = this.textFrom(t);
+    const index = this.tokens.indexOf(t);
+    const suggestion = suggestPhrase(
+      this.tokens.map((x) => (x.kind === "word" ? x.lower : x.text)),
+      index,
+    );
+    let message = expected
+      ? `I expected ${expected} but found '${clip(words, 60)}'`
+      : `I don't understand '${clip(words, 60)}' here`;
+    if (suggestion) message += `. Did you mean '${suggestion}'?`;
+    const last = this.tokens[this.tokens.length - 1] ?? t;
+    throw new ParseError(message, spanOf(t, last), words, suggestion);
+  }
+}

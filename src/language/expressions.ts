@@ -1,0 +1,424 @@
+// Expressions: a Pratt parser for arithmetic over primaries (literals, names,
+// possessives, aggregates, parentheses), followed by postfix word operations.
+import type { AggregateExpr, ArithOp, Expr, NameRef, TextLit } from "./ast.ts";
+import { parseCondition } from "./conditions.ts";
+import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
+import type { Token } from "./lexer.ts";
+import { normalizeName } from "./names.ts";
+import { AGGREGATES, ARTICLES, UNITS } from "./words.ts";
+
+/** A full expression: arithmetic, then any postfix word operations (`rounded`, `whose`…). */
+export function parseExpr(c: Cursor): Expr {
+  return parsePostfix(c, parseArith(c, 0));
+}
+
+const PRECEDENCE: Record<ArithOp, number> = { "+": 10, "-": 10, "*": 20, "/": 20 };
+
+/** Can this token begin an operand? (Decides whether `times` is multiplication.) */
+export function startsOperand(t: Token | undefined): boolean {
+  if (!t) return false;
+  if (t.kind === "number" || t.kind === "text") return true;
+  if (t.kind === "punct") return t.text === "(" || t.text === "-" || t.text === "+";
+  return ["the", "true", "false", "yes", "no", "nothing", "today", "now"].includes(t.lower);
+}
+
+function peekOperator(c: Cursor): { op: ArithOp; width: number } | null {
+  const t = c.peek();
+  if (!t) return null;
+  if (t.kind === "punct") {
+    return t.text === "+" || t.text === "-" || t.text === "*" || t.text === "/"
+      ? { op: t.text, width: 1 }
+      : null;
+  }
+  if (t.kind !== "word" || c.extraStops.has(t.lower)) return null;
+  switch (t.lower) {
+    case "plus":
+      return { op: "+", width: 1 };
+    case "minus":
+      return { op: "-", width: 1 };
+    case "times":
+      return startsOperand(c.peek(1)) ? { op: "*", width: 1 } : null;
+    case "multiplied":
+      return c.isWord("by", 1) ? { op: "*", width: 2 } : null;
+    case "divided":
+      return c.isWord("by", 1) ? { op: "/", width: 2 } : null;
+    default:
+      return null;
+  }
+}
+
+/** Arithmetic only (no postfix word operations), binding tighter than `minPrec`. */
+export function parseArith(c: Cursor, minPrec: number): Expr {
+  let left = parseUnary(c);
+  for (;;) {
+    const op = peekOperator(c);
+    if (!op || PRECEDENCE[op.op] <= minPrec) return left;
+    c.advance(op.width);
+    c.grow();
+    const right = parseArith(c, PRECEDENCE[op.op]);
+    left = { kind: "binary", op: op.op, left, right, span: spanOf(left.span, right.span) };
+  }
+}
+
+function parseUnary(c: Cursor): Expr {
+  const t = c.peek();
+  if (t?.kind === "punct" && (t.text === "-" || t.text === "+")) {
+    c.advance(1);
+    const n = c.peek();
+    if (n?.kind === "number") {
+      c.advance(1);
+      return finishPrimary(c, numberLit(n, t.text === "-", t), true);
+    }
+    c.enter(t);
+    const operand = parseUnary(c);
+    c.leave();
+    if (t.text === "+") return operand;
+    return { kind: "negate", operand, span: spanOf(t, operand.span) };
+  }
+  return parsePrimary(c);
+}
+
+function numberLit(t: Token, negative: boolean, start: Token = t): Expr {
+  const digits = t.text.startsWith("$") ? t.text.slice(1) : t.text;
+  return { kind: "number", value: negative ? `-${digits}` : digits, span: spanOf(start, t) };
+}
+
+/** A literal, name, aggregate or parenthesized expression, with its possessives. */
+export function parsePrimary(c: Cursor): Expr {
+  const t = c.peek();
+  if (!t) c.unexpected("a value");
+  switch (t.kind) {
+    case "number":
+      c.advance(1);
+      return finishPrimary(c, numberLit(t, false), true);
+    case "text":
+      c.advance(1);
+      return finishPrimary(c, textLit(c, t), false);
+    case "punct":
+      if (t.text === "(") return finishPrimary(c, parseParens(c), true);
+      return c.unexpected("a value");
+    case "word":
+      return finishPrimary(c, parseWordPrimary(c, t), false);
+  }
+}
+
+function parseParens(c: Cursor): Expr {
+  const saved = c.extraStops;
+  c.extraStops = new Set(); // a call's phrase words do not end anything inside parentheses
+  try {
+    return parseParensInside(c);
+  } finally {
+    c.extraStops = saved;
+  }
+}
+
+function parseParensInside(c: Cursor): Expr {
+  const open = c.next();
+  c.enter(open);
+  const first = parseExpr(c);
+  if (c.isPunct(",") || c.isWord("and")) {
+    const items = [first];
+    for (;;) {
+      if (c.acceptPunct(",")) {
+        if (c.acceptWord("and")) {
+          items.push(parseExpr(c));
+          break;
+        }
+        items.push(parseExpr(c));
+        continue;
+      }
+      if (c.acceptWord("and")) items.push(parseExpr(c));
+      break;
+    }
+    const close = c.expectPunct(")");
+    c.leave();
+    return { kind: "list", items, span: spanOf(open, close) };
+  }
+  c.expectPunct(")");
+  c.leave();
+  return first;
+}
+
+function textLit(c: Cursor, t: Token): TextLit {
+  const parts: TextLit["parts"] = [];
+  for (const part of t.parts ?? []) {
+    if (typeof part === "string") {
+      const prev = parts[parts.length - 1];
+      if (typeof prev === "string") parts[parts.length - 1] = prev + part;
+      else if (part !== "") parts.push(part);
+      continue;
+    }
+    if (part.tokens.length === 0) c.fail("There is nothing between '{' and '}' in this text", part);
+    c.enter(part);
+    const sub = c.sub(part.tokens);
+    const e = parseExpr(sub);
+    if (!sub.atEnd()) sub.unexpected();
+    c.leave();
+    parts.push(e);
+  }
+  return { kind: "text", parts, span: spanOf(t, t) };
+}
+
+/** The words of a name after `the`: every following word up to a stop word. */
+export function readNameWords(c: Cursor): Token[] {
+  const words: Token[] = [];
+  for (;;) {
+    const t = c.peek();
+    if (t?.kind !== "word" || c.isStop(t.lower)) return words;
+    words.push(t);
+    c.advance(1);
+  }
+}
+
+export function nameRef(article: Token | null, words: Token[]): NameRef {
+  const first = article ?? words[0]!;
+  const last = words[words.length - 1] ?? first;
+  const text = [...(article ? [article.text] : []), ...words.map((w) => w.text)].join(" ");
+  return {
+    kind: "name",
+    key: normalizeName(words.map((w) => w.lower).join(" ")),
+    text,
+    span: spanOf(first, last),
+  };
+}
+
+function parseWordPrimary(c: Cursor, t: Token): Expr {
+  switch (t.lower) {
+    case "true":
+    case "yes":
+      c.advance(1);
+      return { kind: "bool", value: true, span: spanOf(t, t) };
+    case "false":
+    case "no":
+      c.advance(1);
+      return { kind: "bool", value: false, span: spanOf(t, t) };
+    case "nothing":
+      c.advance(1);
+      return { kind: "nothing", span: spanOf(t, t) };
+    case "today":
+      c.advance(1);
+      return { kind: "now", which: "date", span: spanOf(t, t) };
+    case "now":
+      c.advance(1);
+      return { kind: "now", which: "datetime", span: spanOf(t, t) };
+    case "the":
+      return parseTheForm(c);
+  }
+  if (ARTICLES.has(t.lower)) {
+    c.fail(`Names start with 'the': write 'the ${c.peek(1)?.text ?? "…"}'`, t);
+  }
+  return c.unexpected("a value (a number, a quoted text, or a name starting with 'the')");
+}
+
+function parseTheForm(c: Cursor): Expr {
+  const the = c.next();
+  const words = readNameWords(c);
+  const last = words[words.length - 1];
+  if (!last) return c.unexpected(`a name after '${the.text}'`);
+  const lower = words.map((w) => w.lower).join(" ");
+  const span = spanOf(the, last);
+  if (lower === "above") return { kind: "above", span };
+  if (lower === "current date") return { kind: "now", which: "date", span };
+  if (lower === "current time") return { kind: "now", which: "datetime", span };
+  const fn = words.length === 1 ? AGGREGATES[lower] : undefined;
+  if (fn && c.isWord("of") && !c.extraStops.has("of")) {
+    c.advance(1);
+    c.enter(the);
+    const operand = parsePostfix(c, parseUnary(c));
+    c.leave();
+    const agg: AggregateExpr = {
+      kind: "aggregate",
+      fn,
+      of: operand,
+      span: spanOf(the, operand.span),
+    };
+    return agg;
+  }
+  return nameRef(the, words);
+}
+
+/** A field name after `'s` or `'`: quoted text, or words up to a stop word (lower case). */
+export function readFieldName(c: Cursor, what: string): { field: string; end: Token } {
+  const t = c.peek();
+  if (t?.kind === "text") {
+    const parts = t.parts ?? [];
+    if (parts.some((p) => typeof p !== "string")) {
+      c.fail(`A field name cannot contain '{…}': ${t.text}`, t);
+    }
+    c.advance(1);
+    return { field: parts.join(""), end: t };
+  }
+  const words = readNameWords(c);
+  const end = words[words.length - 1];
+  if (!end) return c.unexpected(what);
+  return { field: words.map((w) => w.lower).join(" "), end };
+}
+
+/** Durations (`3 days`, `(E) days`) and possessives (`'s field`, plural `' field`). */
+function finishPrimary(c: Cursor, base: Expr, unitable: boolean): Expr {
+  let e = base;
+  const u = c.peek();
+  if (unitable && u?.kind === "word" && UNITS[u.lower] && !c.extraStops.has(u.lower)) {
+    c.advance(1);
+    e = { kind: "duration", amount: e, unit: UNITS[u.lower]!, span: spanOf(e.span, u) };
+  }
+  for (;;) {
+    const t = c.peek();
+    if (t?.kind !== "punct" || (t.text !== "'s" && t.text !== "'")) return e;
+    c.advance(1);
+    c.grow();
+    const { field, end } = readFieldName(c, `a field name after '${t.text}`);
+    e = {
+      kind: t.text === "'s" ? "field" : "pluck",
+      target: e,
+      field,
+      span: spanOf(e.span, end),
+    };
+  }
+}
+
+const CONVERSIONS: Record<string, "table" | "number" | "date" | "datetime"> = {
+  table: "table",
+  number: "number",
+  date: "date",
+  datetime: "datetime",
+  "date-time": "datetime",
+};
+
+function isDecimalsWord(c: Cursor): number {
+  if (c.isWord("decimal") && c.isWord("places", 1)) return 2;
+  if (c.isWord("decimals") || c.isWord("decimal") || c.isWord("places")) return 1;
+  return 0;
+}
+
+/** Applies postfix word operations to `base` while they follow. */
+export function parsePostfix(c: Cursor, base: Expr): Expr {
+  let e = base;
+  for (;;) {
+    const t = c.peek();
+    if (t?.kind !== "word" || c.extraStops.has(t.lower)) return e;
+    const start = e.span;
+    let next: Expr | null = null;
+    switch (t.lower) {
+      case "in":
+        if (c.isWord("uppercase", 1) || c.isWord("lowercase", 1)) {
+          const to = c.peek(1)!.lower === "uppercase" ? "upper" : "lower";
+          c.advance(2);
+          next = { kind: "case", operand: e, to, span: spanOf(start, c.last()) };
+        }
+        break;
+      case "trimmed":
+        c.advance(1);
+        next = { kind: "trim", operand: e, span: spanOf(start, c.last()) };
+        break;
+      case "split":
+        if (c.isWord("by", 1) || c.isWord("on", 1)) {
+          c.advance(2);
+          const separator = parseArith(c, 0);
+          next = { kind: "split", operand: e, separator, span: spanOf(start, separator.span) };
+        }
+        break;
+      case "joined":
+        if (c.isWord("with", 1) || c.isWord("by", 1)) {
+          c.advance(2);
+          const separator = parseArith(c, 0);
+          next = { kind: "join", operand: e, separator, span: spanOf(start, separator.span) };
+        }
+        break;
+      case "with":
+        next = tryReplace(c, e);
+        break;
+      case "rounded":
+        next = parseRounded(c, e);
+        break;
+      case "formatted":
+        if (c.isWord("with", 1)) {
+          c.advance(2);
+          const decimals = parseArith(c, 0);
+          const w = isDecimalsWord(c);
+          if (!w) c.unexpected("'decimals'");
+          c.advance(w);
+          next = { kind: "format", operand: e, decimals, span: spanOf(start, c.last()) };
+        }
+        break;
+      case "as":
+        next = tryConvert(c, e);
+        break;
+      case "sorted":
+        next = parseSorted(c, e);
+        break;
+      case "whose": {
+        c.advance(1);
+        c.enter(t);
+        const where = parseCondition(c, true);
+        c.leave();
+        next = { kind: "whose", list: e, where, span: spanOf(start, where.span) };
+        break;
+      }
+    }
+    if (!next) return e;
+    c.grow();
+    e = next;
+  }
+}
+
+function tryReplace(c: Cursor, e: Expr): Expr | null {
+  const mark = c.mark();
+  try {
+    c.advance(1);
+    const from = parseArith(c, 0);
+    c.expectWord("replaced");
+    if (!c.acceptWord("by")) c.expectWord("with", "'by'");
+    const to = parseArith(c, 0);
+    return { kind: "replace", operand: e, from, to, span: spanOf(e.span, to.span) };
+  } catch (err) {
+    if (err instanceof LimitError || !(err instanceof ParseError)) throw err;
+    c.reset(mark);
+    return null;
+  }
+}
+
+function parseRounded(c: Cursor, e: Expr): Expr {
+  c.advance(1);
+  const plain: Expr = { kind: "round", operand: e, decimals: null, span: spanOf(e.span, c.last()) };
+  if (!c.isWord("to")) return plain;
+  const mark = c.mark();
+  try {
+    c.advance(1);
+    const decimals = parseArith(c, 0);
+    const w = isDecimalsWord(c);
+    if (!w) c.unexpected("'decimals'");
+    c.advance(w);
+    return { kind: "round", operand: e, decimals, span: spanOf(e.span, c.last()) };
+  } catch (err) {
+    if (err instanceof LimitError || !(err instanceof ParseError)) throw err;
+    c.reset(mark);
+    return plain;
+  }
+}
+
+function tryConvert(c: Cursor, e: Expr): Expr | null {
+  if (c.isWord("text", 1)) {
+    c.advance(2);
+    return { kind: "convert", operand: e, to: "text", span: spanOf(e.span, c.last()) };
+  }
+  if (c.isWord("a", 1) || c.isWord("an", 1)) {
+    const kind = c.peek(2);
+    const to = kind?.kind === "word" ? CONVERSIONS[kind.lower] : undefined;
+    if (to) {
+      c.advance(3);
+      return { kind: "convert", operand: e, to, span: spanOf(e.span, c.last()) };
+    }
+  }
+  return null;
+}
+
+function parseSorted(c: Cursor, e: Expr): Expr {
+  c.advance(1);
+  let field: string | null = null;
+  if (c.acceptWord("by")) field = readFieldName(c, "a field to sort by").field;
+  let descending = false;
+  if (c.acceptWord("descending")) descending = true;
+  else c.acceptWord("ascending");
+  return { kind: "sort", list: e, field, descending, span: spanOf(e.span, c.last()) };
+}

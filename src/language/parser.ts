@@ -1,0 +1,104 @@
+// The parser's entry point: lines -> blocks -> statements, best effort, never throwing.
+//
+// Language decisions beyond LANGUAGE.md (see also the module comments):
+// - One statement per line; any more-indented lines below a line are its block. The
+//   statement decides whether it takes a block: if/else, each, repeat, to, validate,
+//   a call ending in `where`, and `ask` (only a `the choices are …` line).
+// - Names are `the` + words up to a stop word (words.ts STOP_WORDS); a name can hold no
+//   number or stop word ("the amount of money" is not a name). Bare field names after
+//   `'s`, `whose` or `sorted by` are lower-cased; quoted field names are kept exactly.
+// - `the first X` / `the last X` are plain names; `the first of X` is an aggregate.
+// - An aggregate's operand is one primary with its postfix word operations; postfix
+//   operations otherwise apply to the whole arithmetic expression before them.
+// - In `whose`, a comparison's left side is a field of the item and its right side is
+//   arithmetic only; `and`/`or` continue the filter only before a quoted or bare field.
+// - `-3` is the number -3 (NumberLit "-3"); `-(3)` and `-the x` are negations.
+// - `(A, B, C)` is a list anywhere; `the Xs are A, B and C` / `is one of A, B or C` too.
+// - `read E as a table`: the outermost `as a table` belongs to the statement.
+// - `times` multiplies only when a value follows it (so `repeat the count times` works).
+// - Compound statements' spans cover their header line only.
+// - Hyphenated words (`e-mail`) are one word; `x-1` is not a subtraction.
+import type { PhrasePart, Program } from "./ast.ts";
+import { procedureSignature } from "./ast.ts";
+import { parseBlock } from "./blocks.ts";
+import { Cursor, ParseError } from "./cursor.ts";
+import { type Diagnostic, finishDiagnostics, makeDiagnostic } from "./diagnostics.ts";
+import { buildLines, type LineNode, lineWords } from "./lines.ts";
+import { parsePhrase } from "./procedures.ts";
+import { STATEMENT_VERBS } from "./words.ts";
+
+export interface ParseResult {
+  program: Program;
+  diagnostics: Diagnostic[];
+}
+
+function collectProcedures(
+  roots: LineNode[],
+  report: (e: ParseError) => void,
+): Map<string, PhrasePart[][]> {
+  const byVerb = new Map<string, PhrasePart[][]>();
+  const seen = new Set<string>();
+  for (const node of roots) {
+    if (node.lexError || node.tokens[0]?.lower !== "to" || node.tokens[0].kind !== "word") continue;
+    const c = new Cursor(node.tokens, node.text);
+    c.advance(1);
+    try {
+      const phrase = parsePhrase(c);
+      const verb = phrase[0]?.kind === "word" ? phrase[0].word : "";
+      const sig = procedureSignature(phrase);
+      if (STATEMENT_VERBS.includes(verb)) {
+        report(
+          new ParseError(
+            `'${verb}' is already a statement of the language; choose another verb for this procedure`,
+            node.tokens[1]!,
+            verb,
+          ),
+        );
+        continue;
+      }
+      if (seen.has(sig)) {
+        report(
+          new ParseError(
+            `The procedure '${lineWords(node)}' is defined twice`,
+            node.tokens[0],
+            lineWords(node),
+          ),
+        );
+        continue;
+      }
+      seen.add(sig);
+      const list = byVerb.get(verb) ?? [];
+      list.push(phrase);
+      byVerb.set(verb, list);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      // reported again when the line is parsed as a statement
+    }
+  }
+  return byVerb;
+}
+
+/** Parses a process. Never throws: problems come back as diagnostics. */
+export function parse(source: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const report = (e: ParseError) => {
+    diagnostics.push(makeDiagnostic(e.span, e.message, e.words, e.suggestion));
+  };
+  try {
+    const roots = buildLines(typeof source === "string" ? source : String(source), diagnostics);
+    const procedures = collectProcedures(roots, report);
+    const body = parseBlock({ procedures, report }, roots, 0);
+    return { program: { kind: "program", body }, diagnostics: finishDiagnostics(diagnostics) };
+  } catch (err) {
+    diagnostics.push({
+      severity: "error",
+      line: 1,
+      col: 1,
+      endLine: 1,
+      endCol: 1,
+      message: `I could not read this process: ${err instanceof Error ? err.message : String(err)}`,
+      words: "",
+    });
+    return { program: { kind: "program", body: [] }, diagnostics: finishDiagnostics(diagnostics) };
+  }
+}

@@ -1,0 +1,422 @@
+// One statement from one line (its indented children parsed through the context).
+import type {
+  AskStmt,
+  Expr,
+  FieldTarget,
+  NameRef,
+  PhrasePart,
+  SetStmt,
+  Stmt,
+  Target,
+} from "./ast.ts";
+import { procedureSignature } from "./ast.ts";
+import { parseCondition } from "./conditions.ts";
+import { Cursor, ParseError, spanOf } from "./cursor.ts";
+import { suggestWord } from "./diagnostics.ts";
+import { nameRef, parseExpr, parsePrimary, readNameWords } from "./expressions.ts";
+import type { Token } from "./lexer.ts";
+import { type LineNode, lineSpan, lineWords } from "./lines.ts";
+import { pluralOf } from "./names.ts";
+import { matchCall, parsePhrase } from "./procedures.ts";
+import { STATEMENT_VERBS } from "./words.ts";
+
+export interface StmtContext {
+  /** Procedures of the program by verb (collected before parsing statements). */
+  procedures: Map<string, PhrasePart[][]>;
+  /** Block nesting of the current line (0 = top level). */
+  depth: number;
+  /** Parses an indented block of lines. */
+  parseBlock(nodes: LineNode[], depth: number): Stmt[];
+  /** Reports a problem that does not stop the current line. */
+  report(error: ParseError): void;
+}
+
+function expectEnd(c: Cursor): void {
+  if (!c.atEnd()) c.unexpected();
+}
+
+/** The indented body of a block statement; an error if there is none. */
+function body(node: LineNode, ctx: StmtContext, what: string): Stmt[] {
+  if (node.children.length === 0) {
+    throw new ParseError(
+      `'${lineWords(node)}' needs an indented block of lines below it (${what})`,
+      lineSpan(node),
+      lineWords(node),
+    );
+  }
+  return ctx.parseBlock(node.children, ctx.depth + 1);
+}
+
+/** Reports indented lines under a statement that does not open a block. */
+function noChildren(node: LineNode, ctx: StmtContext): void {
+  const child = node.children[0];
+  if (!child) return;
+  ctx.report(
+    new ParseError(
+      `Line ${child.lineNo} is indented, but the line above it does not open a block (blocks open after 'then', 'as follows', 'where', 'else', 'the following', 'times' or a 'to …' header)`,
+      lineSpan(child),
+      lineWords(child),
+    ),
+  );
+}
+
+function parseName(c: Cursor, what = "a name starting with 'the'"): NameRef {
+  const the = c.peek();
+  if (!the || !c.isWord("the")) return c.unexpected(what);
+  c.advance(1);
+  const words = readNameWords(c);
+  if (words.length === 0) return c.unexpected(`a name after '${the.text}'`);
+  return nameRef(the, words);
+}
+
+function toTarget(c: Cursor, e: Expr, at: Token): Target {
+  if (e.kind === "name") return e;
+  if (e.kind === "field") {
+    const t: FieldTarget = {
+      kind: "fieldTarget",
+      target: toTarget(c, e.target, at),
+      field: e.field,
+      span: e.span,
+    };
+    return t;
+  }
+  return c.fail(
+    `I can only change a fact ('the total') or a field ('the order's total'), not '${c.lineText.slice(e.span.col - 1, e.span.endCol - 1)}'`,
+    e.span,
+  );
+}
+
+function parseTarget(c: Cursor): Target {
+  const at = c.peek();
+  if (!at || !c.isWord("the")) return c.unexpected("a name starting with 'the'");
+  return toTarget(c, parsePrimary(c), at);
+}
+
+/** `A`, or `A, B and C` (a ListExpr). */
+export function parseValueList(c: Cursor): Expr {
+  const first = parseExpr(c);
+  if (!c.isPunct(",") && !c.isWord("and")) return first;
+  const items = [first];
+  for (;;) {
+    if (c.acceptPunct(",")) {
+      if (c.acceptWord("and")) {
+        items.push(parseExpr(c));
+        break;
+      }
+      items.push(parseExpr(c));
+      continue;
+    }
+    if (c.acceptWord("and")) items.push(parseExpr(c));
+    break;
+  }
+  const last = items[items.length - 1]!;
+  return { kind: "list", items, span: spanOf(first.span, last.span) };
+}
+
+function itemsOf(e: Expr): Expr[] {
+  return e.kind === "list" ? e.items : [e];
+}
+
+function parseSet(c: Cursor, start: Token): SetStmt {
+  const target = parseTarget(c);
+  if (!c.acceptWord("is") && !c.acceptWord("are") && !c.acceptPunct("=")) {
+    c.unexpected(
+      `'is' or 'are' after '${c.lineText.slice(start.col - 1, target.span.endCol - 1)}'`,
+    );
+  }
+  const value = parseValueList(c);
+  expectEnd(c);
+  return { kind: "set", target, value, span: spanOf(start, c.last()) };
+}
+
+function optionalAs(c: Cursor): NameRef | null {
+  if (!c.acceptWord("as")) return null;
+  return parseName(c);
+}
+
+function parseAsk(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): AskStmt {
+  const question = parseExpr(c);
+  let choices: Expr[] | null = null;
+  let as: NameRef | null = null;
+  for (;;) {
+    if (!choices && c.isWord("with") && (c.isWord("choices", 1) || c.isWord("the", 1))) {
+      c.advance(1);
+      c.acceptWord("the");
+      c.expectWord("choices");
+      choices = itemsOf(parseValueList(c));
+      continue;
+    }
+    if (!as && c.isWord("as")) {
+      as = optionalAs(c);
+      continue;
+    }
+    break;
+  }
+  expectEnd(c);
+  const span = spanOf(start, c.last());
+  for (const child of node.children) {
+    const cc = new Cursor(child.tokens, child.text);
+    if (choices || child.lexError || !cc.isWord("the") || !cc.isWord("choices", 1)) {
+      ctx.report(
+        new ParseError(
+          `Under 'ask', I only expected one line 'the choices are "A", "B"', not '${lineWords(child)}'`,
+          lineSpan(child),
+          lineWords(child),
+        ),
+      );
+      continue;
+    }
+    try {
+      cc.advance(2);
+      if (!cc.acceptWord("are") && !cc.acceptWord("is")) cc.unexpected("'are'");
+      choices = itemsOf(parseValueList(cc));
+      expectEnd(cc);
+      noChildren(child, ctx);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      ctx.report(err);
+    }
+  }
+  return { kind: "ask", question, choices, as, span };
+}
+
+function parseValidate(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
+  c.expectWord("the", "'the following'");
+  c.expectWord("following");
+  expectEnd(c);
+  const span = spanOf(start, c.last());
+  if (node.children.length === 0) {
+    c.fail("'validate the following' needs indented 'ensure …' lines below it", span);
+  }
+  const checks = [];
+  for (const child of node.children) {
+    try {
+      if (child.lexError)
+        throw new ParseError(child.lexError.message, child.lexError, lineWords(child));
+      const cc = new Cursor(child.tokens, child.text);
+      const ensure = cc.peek();
+      if (!ensure || !cc.isWord("ensure")) {
+        return cc.unexpected("'ensure' followed by a condition");
+      }
+      cc.advance(1);
+      const condition = parseCondition(cc, false);
+      expectEnd(cc);
+      noChildren(child, ctx);
+      checks.push({ condition, span: spanOf(ensure, cc.last()) });
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      ctx.report(err);
+    }
+  }
+  return { kind: "validate", checks, span };
+}
+
+function parseEach(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
+  c.expectWord("each");
+  const words = readNameWords(c);
+  if (words.length === 0) c.unexpected("the name of one item (as in 'process each order')");
+  const item = nameRef(null, words);
+  let list: Expr;
+  if (c.acceptWord("in") || c.acceptWord("of")) list = parseExpr(c);
+  else {
+    const plural = pluralOf(item.key);
+    list = { kind: "name", key: plural, text: `the ${plural}`, span: item.span };
+  }
+  if (c.acceptWord("as")) c.expectWord("follows");
+  else if (start.lower === "process") c.unexpected("'as follows'");
+  expectEnd(c);
+  const span = spanOf(start, c.last());
+  return { kind: "each", item, list, body: body(node, ctx, "the steps for each item"), span };
+}
+
+function parseProcedure(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
+  if (ctx.depth > 0) {
+    c.fail("A procedure ('to …') can only be defined at the top level, not inside a block", start);
+  }
+  const phrase = parsePhrase(c);
+  const span = spanOf(start, c.last());
+  const verb = phrase[0]?.kind === "word" ? phrase[0].word : "";
+  return { kind: "procedure", verb, phrase, body: body(node, ctx, "the procedure's steps"), span };
+}
+
+function parseCall(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
+  const match = matchCall(c, ctx.procedures.get(start.lower) ?? []);
+  const span = spanOf(start, c.last());
+  const where: SetStmt[] = [];
+  if (match.where) {
+    for (const s of body(node, ctx, "the 'the X is …' lines")) {
+      if (s.kind === "set") where.push(s);
+      else {
+        ctx.report(
+          new ParseError(
+            "After 'where', I only expected lines like 'the amount is 10'",
+            s.span,
+            c.lineText,
+          ),
+        );
+      }
+    }
+  } else noChildren(node, ctx);
+  return {
+    kind: "call",
+    procedure: procedureSignature(match.phrase),
+    args: match.args,
+    where,
+    span,
+  };
+}
+
+function unknownStatement(c: Cursor, node: LineNode, ctx: StmtContext): never {
+  const first = c.peek()!;
+  const words = c.textFrom(first);
+  if (first.kind === "word" && (c.isWord("is", 1) || c.isWord("are", 1))) {
+    c.fail(
+      `Names start with 'the': did you mean 'the ${words}'?`,
+      spanOf(first, c.tokens[c.tokens.length - 1]!),
+      `the ${first.text}`,
+    );
+  }
+  const verbs = [...STATEMENT_VERBS, ...ctx.procedures.keys()];
+  const suggestion = first.kind === "word" ? suggestWord(first.lower, verbs) : undefined;
+  let message = `I don't know how to '${words.length > 60 ? `${words.slice(0, 60)}…` : words}'`;
+  message += suggestion ? `. Did you mean '${suggestion}'?` : "";
+  void node;
+  throw new ParseError(message, spanOf(first, c.tokens[c.tokens.length - 1]!), words, suggestion);
+}
+
+function shapeWord(c: Cursor, expected: string): "list" | "record" {
+  if (c.acceptWord("record")) return "record";
+  c.expectWord("list", expected);
+  return "list";
+}
+
+/** Parses the statement starting at the cursor (the rest of the line) and its block. */
+export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stmt {
+  const start = c.peek();
+  if (!start) return c.unexpected("a statement");
+  const verb = start.kind === "word" ? start.lower : "";
+  if (verb === "the") {
+    const s = parseSet(c, start);
+    noChildren(node, ctx);
+    return s;
+  }
+  const builtin = STATEMENT_VERBS.includes(verb);
+  if (!builtin && ctx.procedures.has(verb)) {
+    c.advance(1);
+    return parseCall(c, start, node, ctx);
+  }
+  if (!builtin) unknownStatement(c, node, ctx);
+  c.advance(1);
+  const simple = (s: Stmt): Stmt => {
+    noChildren(node, ctx);
+    return s;
+  };
+  const here = () => spanOf(start, c.last());
+  switch (verb) {
+    case "say": {
+      const value = parseExpr(c);
+      expectEnd(c);
+      return simple({ kind: "say", value, span: here() });
+    }
+    case "use": {
+      const value = parseExpr(c);
+      c.expectWord("as", "'as the …'");
+      const as = parseName(c);
+      expectEnd(c);
+      return simple({ kind: "use", value, as, span: here() });
+    }
+    case "if": {
+      const condition = parseCondition(c, false);
+      c.expectWord("then");
+      const headSpan = here();
+      const branchBody = c.atEnd()
+        ? body(node, ctx, "the steps to take when the condition holds")
+        : [parseStatement(c, node, ctx)];
+      return {
+        kind: "if",
+        branches: [{ condition, body: branchBody, span: headSpan }],
+        otherwise: null,
+        span: headSpan,
+      };
+    }
+    case "process":
+    case "for":
+      return parseEach(c, start, node, ctx);
+    case "repeat": {
+      const times = parseExpr(c);
+      if (!c.acceptWord("times")) c.expectWord("time", "'times'");
+      expectEnd(c);
+      const span = here();
+      return { kind: "repeat", times, body: body(node, ctx, "the steps to repeat"), span };
+    }
+    case "add":
+    case "subtract": {
+      const value = parseExpr(c);
+      c.expectWord(verb === "add" ? "to" : "from");
+      const target = parseTarget(c);
+      expectEnd(c);
+      return simple({ kind: "update", op: verb, target, value, span: here() });
+    }
+    case "multiply":
+    case "divide": {
+      const target = parseTarget(c);
+      c.expectWord("by");
+      const value = parseExpr(c);
+      expectEnd(c);
+      return simple({ kind: "update", op: verb, target, value, span: here() });
+    }
+    case "imagine": {
+      if (c.acceptWord("a") || c.acceptWord("an")) {
+        c.acceptWord("empty");
+        const shape = shapeWord(c, "'record'");
+        c.expectWord("as");
+        const target = parseName(c);
+        expectEnd(c);
+        return simple({ kind: "imagine", target, shape, span: here() });
+      }
+      const target = parseName(c);
+      let shape: "list" | "record" = "list";
+      if (c.acceptWord("as")) {
+        if (!c.acceptWord("a")) c.acceptWord("an");
+        c.acceptWord("empty");
+        shape = shapeWord(c, "'a record'");
+      }
+      expectEnd(c);
+      return simple({ kind: "imagine", target, shape, span: here() });
+    }
+    case "get":
+    case "find": {
+      const value = parseExpr(c);
+      const as = optionalAs(c);
+      expectEnd(c);
+      return simple({ kind: "get", mode: verb, value, as, span: here() });
+    }
+    case "ask":
+      return parseAsk(c, start, node, ctx);
+    case "validate":
+      return parseValidate(c, start, node, ctx);
+    case "to":
+      return parseProcedure(c, start, node, ctx);
+    case "read": {
+      const e = parseExpr(c);
+      if (e.kind !== "convert" || e.to !== "table") c.unexpected("'as a table'");
+      const as = optionalAs(c);
+      expectEnd(c);
+      return simple({ kind: "readTable", source: e.operand, as, span: here() });
+    }
+    case "stop":
+      expectEnd(c);
+      return simple({ kind: "stop", span: here() });
+    case "fail": {
+      c.expectWord("with");
+      const message = parseExpr(c);
+      expectEnd(c);
+      return simple({ kind: "fail", message, span: here() });
+    }
+    case "ensure":
+      return c.fail("'ensure' lines belong under 'validate the following'", start);
+    default:
+      // `else` / `otherwise` are handled by the block parser.
+      return c.fail(`'${start.text}' must follow an 'if … then' block`, start);
+  }
+}

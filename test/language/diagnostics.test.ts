@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic, parse } from "../../src/language/index.ts";
+
+describe("diagnostics", () => {
+  it("suggests a procedure verb for a misspelt call", () => {
+    const r = parse("to summarize the rows\n  say 1\nsumarize the rows\n");
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0]!;
+    expect(d).toMatchObject({
+      line: 3,
+      col: 1,
+      words: "sumarize the rows",
+      suggestion: "summarize",
+    });
+    expect(d.message).toBe("I don't know how to 'sumarize the rows'. Did you mean 'summarize'?");
+    expect(formatDiagnostic("p.plain", d)).toBe(
+      "p.plain:3:1: I don't know how to 'sumarize the rows'. Did you mean 'summarize'?",
+    );
+  });
+
+  it("suggests a statement verb", () => {
+    const d = parse('sya "hi"\n').diagnostics[0]!;
+    expect(d.suggestion).toBe("say");
+    expect(d.message).toMatch(/Did you mean 'say'\?/);
+  });
+
+  it("suggests known phrases", () => {
+    expect(parse("the x is the y divded by 2\n").diagnostics[0]!.suggestion).toBe("divided by");
+    expect(parse("if the x is grater than 3 then\n  say 1\n").diagnostics[0]!.suggestion).toBe(
+      "greater than",
+    );
+    expect(parse("the x is the y roundd to 2 decimals\n").diagnostics[0]?.suggestion).toBe(
+      "rounded to",
+    );
+  });
+
+  it("reports several errors at once, each with its line", () => {
+    const src = [
+      'say "ok"',
+      "frobnicate it",
+      "the x is",
+      'say "unterminated',
+      "if the x is 1 then",
+      '  say "fine"',
+      "  blah blah",
+      "otherwise",
+      "  say 2",
+      "else",
+      "  say 3",
+    ].join("\n");
+    const r = parse(src);
+    expect(r.diagnostics.map((d) => d.line)).toEqual([2, 3, 4, 7, 10]);
+    expect(r.program.body.map((s) => s.kind)).toEqual(["say", "if"]);
+  });
+
+  it("names the missing 'the' in a set", () => {
+    const d = parse("total is 3\n").diagnostics[0]!;
+    expect(d.message).toMatch(/Names start with 'the'/);
+  });
+
+  it("rejects procedures inside blocks and calls that don't match", () => {
+    const r = parse(
+      [
+        "to send the invoice to the customer",
+        "  say 1",
+        "send the bill",
+        "if true then",
+        "  to x",
+        "    say 1",
+      ].join("\n"),
+    );
+    expect(r.diagnostics.map((d) => d.line)).toEqual([3, 5]);
+    expect(r.diagnostics[0]!.message).toMatch(
+      /does not match the procedure 'send the invoice to the customer'/,
+    );
+    expect(r.diagnostics[1]!.message).toMatch(/top level/);
+  });
+
+  it("'else' without 'if' is an error", () => {
+    const r = parse('else\n  say "x"\n');
+    expect(r.diagnostics[0]!.message).toMatch(/must follow an 'if/);
+  });
+});
