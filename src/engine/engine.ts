@@ -1,0 +1,79 @@
+// createEngine: the services that the CLI, the server and the benchmarks share.
+import type { Store } from "../store/index.ts";
+import { EngineBus } from "./bus.ts";
+import { CompileCache } from "./compileCache.ts";
+import { FileService } from "./files.ts";
+import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
+import { ProcessService } from "./processes.ts";
+import { RunService } from "./runs.ts";
+import { RunStarter, type StartRunOptions } from "./startRun.ts";
+import type { Run } from "./views.ts";
+import {
+  type Logger,
+  type WorkerOptions,
+  WorkerPool,
+  type WorkerPoolHandle,
+} from "./worker/pool.ts";
+
+export interface EngineOptions {
+  store: Store;
+  limits?: Partial<EngineLimits>;
+  /** Parsed sources kept in memory (default 500). */
+  compileCacheSize?: number;
+  logger?: Logger;
+}
+
+export interface Engine {
+  readonly store: Store;
+  readonly limits: EngineLimits;
+  readonly processes: ProcessService;
+  readonly runs: RunService;
+  readonly files: FileService;
+  /** The one entry point for every trigger: stores a Pending run and wakes the workers. */
+  startRun(opts: StartRunOptions): Promise<Run>;
+  /** Starts a worker pool in this process; several pools (and processes) may share a store. */
+  startWorkers(opts?: WorkerOptions): Promise<WorkerPoolHandle>;
+  /** Stops every pool started here (handing unfinished runs back). Does not close the store. */
+  close(): Promise<void>;
+}
+
+export function createEngine(opts: EngineOptions): Engine {
+  const { store } = opts;
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const bus = new EngineBus();
+  const cache = new CompileCache(store, opts.compileCacheSize ?? 500);
+  const starter = new RunStarter(store, bus, limits);
+  const pools = new Set<WorkerPool>();
+  return {
+    store,
+    limits,
+    processes: new ProcessService(store, cache),
+    runs: new RunService(store, bus, cache, starter, limits),
+    files: new FileService(store, limits),
+    startRun: (o) => starter.start(o),
+    async startWorkers(w = {}) {
+      const pool = new WorkerPool(store, bus, cache, {
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        ...w,
+      });
+      await pool.start();
+      pools.add(pool);
+      return {
+        get workerId() {
+          return pool.workerId;
+        },
+        get active() {
+          return pool.active;
+        },
+        async stop(s) {
+          pools.delete(pool);
+          await pool.stop(s);
+        },
+      };
+    },
+    async close() {
+      await Promise.all([...pools].map((p) => p.stop({ graceMs: 0 })));
+      pools.clear();
+    },
+  };
+}

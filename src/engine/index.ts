@@ -1,0 +1,39 @@
+// The runs engine: processes and versions, startRun, run management, files and workers.
+//
+// Crash recovery: a run whose worker dies (its lease expires) is RESUMED by another worker
+// from the last state the store holds: its last checkpoint (saved every checkpointMs with
+// the log and steps written so far), or its suspension on a question, or its start. This is
+// safe because the interpreter has no side effects outside the run's own record: executing
+// the statements after a checkpoint again produces the same record. A run taken over more
+// than maxRecoveries times ends Failed with the reason, so one run that kills its worker
+// (memory, a bug) cannot take down every worker in turn.
+export type { Diagnostic } from "./compileCache.ts";
+export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export { EngineError, type EngineErrorCode, isEngineError } from "./errors.ts";
+export type { StoredFile } from "./files.ts";
+export { DEFAULT_LIMITS, DEFAULT_TIME_LIMIT_MS, type EngineLimits } from "./limits.ts";
+export type {
+  CheckResult,
+  CreateProcessOptions,
+  UpdateProcessOptions,
+} from "./processes.ts";
+export type {
+  Actor,
+  BulkResult,
+  ListRunsOptions,
+  RerunOptions,
+  RunPage,
+} from "./runs.ts";
+export type { StartRunOptions } from "./startRun.ts";
+export type {
+  Process,
+  ProcessSettings,
+  Run,
+  RunDetail,
+  RunEvent,
+  RunEventType,
+  Timeline,
+  Trigger,
+  Version,
+} from "./views.ts";
+export type { Logger, WorkerOptions, WorkerPoolHandle } from "./worker/pool.ts";

@@ -1,0 +1,387 @@
+// startRun: the one entry point for every trigger. Checks that can be made alone (inputs'
+// shape, files) happen at once; the rest (process, stage rules, idempotency) happen in the
+// write transaction, which groups every startRun waiting at that moment (group commit), so
+// many concurrent triggers cost one transaction.
+import type { Json } from "../interpreter/types.ts";
+import {
+  type FileRow,
+  findProcess,
+  getFiles,
+  getIdempotencyKey,
+  getRuns,
+  insertEvents,
+  insertFiles,
+  insertIdempotencyKeys,
+  insertRuns,
+  type NewRunRow,
+  numberEvents,
+  type ProcessRow,
+  type RunEventRow,
+  STAGES,
+  type Stage,
+  type Store,
+  TRIGGER_TYPES,
+  type TriggerType,
+} from "../store/index.ts";
+import type { EngineBus } from "./bus.ts";
+import { EngineError } from "./errors.ts";
+import { canonicalJson, newId, sha256 } from "./ids.ts";
+import { checkInputsShape, convertInputs, isPlainObject, referencedFileIds } from "./inputs.ts";
+import type { EngineLimits } from "./limits.ts";
+import { type Run, toRun } from "./views.ts";
+
+export interface StartRunOptions {
+  /** Process id or name. */
+  process: string;
+  /** Default "published". */
+  stage?: Stage;
+  /** A JSON object: input names (as in LANGUAGE.md) to values; `{file_id}` refers to a stored file. */
+  inputs?: Record<string, Json>;
+  /** Stored files to attach to the run (from files.put). */
+  fileIds?: string[];
+  /** Default manual. */
+  trigger?: { type: TriggerType; details?: Record<string, Json> };
+  /** The same key with the same request returns the first run; with another request it is refused. */
+  idempotencyKey?: string;
+}
+
+/** A run whose inputs are ready, waiting for the next group commit. */
+export interface PreparedRun {
+  id: string;
+  processRef: string;
+  stage: Stage;
+  trigger: TriggerType;
+  triggerDetails: Record<string, Json>;
+  inputsJson: string;
+  inputValuesJson: string;
+  fileIds: string[];
+  newFiles: FileRow[];
+  idempotency?: { key: string; bodyHash: string };
+  rerunOf?: string;
+  /** Re-run on this exact source instead of the stage's current one. */
+  exactSource?: { version: number | null; sourceHash: string };
+  searchText: string;
+}
+
+interface Waiting {
+  run: PreparedRun;
+  resolve: (run: Run) => void;
+  reject: (err: unknown) => void;
+}
+
+const MAX_BATCH = 1000;
+const MAX_KEY = 255;
+
+function stageRule(
+  p: ProcessRow,
+  run: PreparedRun,
+): { version: number | null; sourceHash: string } {
+  if (run.trigger === "schedule" && run.stage !== "published") {
+    throw new EngineError("stage", "A schedule can only run the published version of a process.");
+  }
+  if (run.exactSource) return run.exactSource;
+  if (run.stage === "published") {
+    if (p.latest_version === 0 || p.published_hash === null) {
+      throw new EngineError(
+        "stage",
+        `"${p.name}" has no published version yet: publish it, or run its draft.`,
+      );
+    }
+    return { version: p.latest_version, sourceHash: p.published_hash };
+  }
+  if (!p.draft_source.trim()) {
+    throw new EngineError("stage", `"${p.name}" has an empty draft: there is nothing to run.`);
+  }
+  return { version: null, sourceHash: p.draft_hash };
+}
+
+export class RunStarter {
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EngineBus,
+    private readonly limits: EngineLimits,
+  ) {}
+
+  /** Checks a trigger's request and turns it into a prepared run. */
+  async prepare(opts: StartRunOptions): Promise<PreparedRun> {
+    if (!opts || typeof opts !== "object")
+      throw new EngineError("invalid", "startRun needs options.");
+    if (typeof opts.process !== "string" || !opts.process) {
+      throw new EngineError("invalid", "Say which process to run (its id or name).");
+    }
+    const stage = opts.stage ?? "published";
+    if (!STAGES.includes(stage)) {
+      throw new EngineError(
+        "invalid",
+        `The stage is "draft" or "published", not "${String(stage)}".`,
+      );
+    }
+    const trigger = opts.trigger ?? { type: "manual" as const };
+    if (!TRIGGER_TYPES.includes(trigger.type)) {
+      throw new EngineError(
+        "invalid",
+        `The trigger is one of ${TRIGGER_TYPES.join(", ")}, not "${String(trigger.type)}".`,
+      );
+    }
+    const details = trigger.details ?? {};
+    if (!isPlainObject(details))
+      throw new EngineError("invalid", "Trigger details must be a JSON object.");
+    const inputs = checkInputsShape(opts.inputs, this.limits);
+    const fileIds = opts.fileIds ?? [];
+    if (!Array.isArray(fileIds) || !fileIds.every((f) => typeof f === "string")) {
+      throw new EngineError("invalid", "fileIds must be a list of file ids.");
+    }
+    const wanted = new Set([...fileIds, ...referencedFileIds(inputs)]);
+    if (wanted.size > this.limits.maxFilesPerRun) {
+      throw new EngineError("too_large", `A run has at most ${this.limits.maxFilesPerRun} files.`);
+    }
+    const stored = new Map((await getFiles(this.store.db, [...wanted])).map((f) => [f.id, f]));
+    const missing = [...wanted].filter((id) => !stored.has(id));
+    if (missing.length > 0) {
+      throw new EngineError(
+        "not_found",
+        `No file with id ${missing.map((m) => `"${m}"`).join(", ")}.`,
+      );
+    }
+    const now = Date.now();
+    const converted = convertInputs(inputs, stored, this.limits, now);
+    const allFiles = [...new Set([...fileIds, ...converted.fileIds])];
+    if (allFiles.length > this.limits.maxFilesPerRun) {
+      throw new EngineError("too_large", `A run has at most ${this.limits.maxFilesPerRun} files.`);
+    }
+    let idempotency: PreparedRun["idempotency"];
+    if (opts.idempotencyKey !== undefined) {
+      const key = opts.idempotencyKey;
+      if (typeof key !== "string" || !key || key.length > MAX_KEY) {
+        throw new EngineError("invalid", `An idempotency key is 1 to ${MAX_KEY} characters.`);
+      }
+      const bodyHash = sha256(
+        canonicalJson({ process: opts.process, stage, inputs, fileIds, trigger: trigger.type }),
+      );
+      idempotency = { key, bodyHash };
+    }
+    const inputsJson = JSON.stringify(converted.display);
+    return {
+      id: newId(),
+      processRef: opts.process,
+      stage,
+      trigger: trigger.type,
+      triggerDetails: details,
+      inputsJson,
+      inputValuesJson: JSON.stringify(converted.values),
+      fileIds: allFiles,
+      newFiles: converted.newFiles,
+      ...(idempotency ? { idempotency } : {}),
+      searchText: inputsJson.toLowerCase(),
+    };
+  }
+
+  async start(opts: StartRunOptions): Promise<Run> {
+    if (opts?.idempotencyKey !== undefined && typeof opts.idempotencyKey === "string") {
+      // A retry usually finds its key: answer without preparing (or storing) anything.
+      const existing = await getIdempotencyKey(this.store.db, opts.idempotencyKey);
+      if (existing) {
+        const prepared = await this.prepare(opts);
+        return this.resolveExistingKey(existing.run_id, existing.body_hash, prepared);
+      }
+    }
+    return this.enqueue(await this.prepare(opts));
+  }
+
+  private async resolveExistingKey(
+    runId: string,
+    bodyHash: string,
+    run: PreparedRun,
+  ): Promise<Run> {
+    if (bodyHash !== run.idempotency?.bodyHash) {
+      throw new EngineError(
+        "idempotency_mismatch",
+        `Idempotency key "${run.idempotency?.key}" was used before with a different request.`,
+      );
+    }
+    const [row] = await getRuns(this.store.db, [runId]);
+    if (!row)
+      throw new EngineError(
+        "not_found",
+        `The run of idempotency key "${run.idempotency.key}" is gone.`,
+      );
+    return toRun(row);
+  }
+
+  /** Stores a prepared run at the next group commit. */
+  enqueue(run: PreparedRun): Promise<Run> {
+    return new Promise<Run>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate lets every startRun of this event-loop turn join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    try {
+      await this.commit(batch);
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private async commit(batch: Waiting[]): Promise<void> {
+    const now = Date.now();
+    const done: Array<() => void> = [];
+    const existingKeys: Array<{ w: Waiting; runId: string; bodyHash: string }> = [];
+    const inserted = await this.store.dialect.writeTransaction(async (trx) => {
+      const processes = new Map<string, ProcessRow | undefined>();
+      for (const ref of new Set(batch.map((w) => w.run.processRef))) {
+        processes.set(ref, await findProcess(trx, ref));
+      }
+      const accepted: Array<{ w: Waiting; row: NewRunRow }> = [];
+      for (const w of batch) {
+        const p = processes.get(w.run.processRef);
+        try {
+          if (!p)
+            throw new EngineError(
+              "not_found",
+              `No process named or with id "${w.run.processRef}".`,
+            );
+          const { version, sourceHash } = stageRule(p, w.run);
+          accepted.push({ w, row: this.newRow(w.run, p, version, sourceHash, now) });
+        } catch (err) {
+          done.push(() => w.reject(err));
+        }
+      }
+      // Idempotency keys first: a key that already exists (or repeats in this batch) stores no run.
+      const keyed = accepted.filter((a) => a.w.run.idempotency);
+      let toInsert = accepted;
+      if (keyed.length > 0) {
+        const firstByKey = new Map<string, (typeof accepted)[number]>();
+        for (const a of keyed) {
+          const k = a.w.run.idempotency?.key as string;
+          if (!firstByKey.has(k)) firstByKey.set(k, a);
+        }
+        const fresh = await insertIdempotencyKeys(
+          trx,
+          [...firstByKey.values()].map((a) => ({
+            key: a.w.run.idempotency?.key as string,
+            body_hash: a.w.run.idempotency?.bodyHash as string,
+            run_id: a.row.id,
+            created_at: now,
+          })),
+        );
+        const skip = new Set<Waiting>();
+        for (const a of keyed) {
+          const k = a.w.run.idempotency?.key as string;
+          const first = firstByKey.get(k);
+          if (first === a && fresh.has(k)) continue;
+          skip.add(a.w);
+          if (first === a || !fresh.has(k)) {
+            const row = await getIdempotencyKey(trx, k);
+            if (row) existingKeys.push({ w: a.w, runId: row.run_id, bodyHash: row.body_hash });
+          } else {
+            existingKeys.push({
+              w: a.w,
+              runId: first?.row.id as string,
+              bodyHash: first?.w.run.idempotency?.bodyHash as string,
+            });
+          }
+        }
+        toInsert = accepted.filter((a) => !skip.has(a.w));
+      }
+      const files = new Map<string, FileRow>();
+      for (const a of toInsert) for (const f of a.w.run.newFiles) files.set(f.id, f);
+      if (files.size > 0) await insertFiles(trx, [...files.values()]);
+      await insertRuns(
+        trx,
+        toInsert.map((a) => a.row),
+      );
+      const events: RunEventRow[] = [];
+      for (const a of toInsert) {
+        events.push(
+          ...numberEvents(
+            a.row.id,
+            1,
+            [{ type: "status", data: { status: "Pending", trigger: a.row.trigger } }],
+            now,
+          ),
+        );
+      }
+      await insertEvents(trx, events);
+      if (toInsert.length > 0) await this.store.dialect.notify(trx, this.store.channels.wake, "");
+      return toInsert;
+    });
+    if (inserted.length > 0) this.bus.wake();
+    for (const a of inserted) {
+      a.w.resolve(toRun(a.row as Parameters<typeof toRun>[0]));
+      this.bus.runEvents({ runId: a.row.id, seq: 1 });
+    }
+    for (const f of done) f();
+    for (const e of existingKeys) {
+      this.resolveExistingKey(e.runId, e.bodyHash, e.w.run).then(e.w.resolve, e.w.reject);
+    }
+  }
+
+  private newRow(
+    run: PreparedRun,
+    p: ProcessRow,
+    version: number | null,
+    sourceHash: string,
+    now: number,
+  ): NewRunRow {
+    const settings = JSON.parse(p.settings) as { time_limit_ms?: number };
+    return {
+      id: run.id,
+      process_id: p.id,
+      stage: run.stage,
+      version,
+      source_hash: sourceHash,
+      trigger: run.trigger,
+      trigger_details: JSON.stringify(run.triggerDetails),
+      status: "Pending",
+      inputs: run.inputsJson,
+      input_values: run.inputValuesJson,
+      file_ids: JSON.stringify(run.fileIds),
+      outputs: null,
+      log: null,
+      error: null,
+      question: null,
+      exec_state: null,
+      timeline: null,
+      search_text: run.searchText,
+      rerun_of: run.rerunOf ?? null,
+      archived: 0,
+      lease_owner: null,
+      lease_expires_at: null,
+      heartbeat_at: null,
+      running_since: null,
+      attempts: 0,
+      recoveries: 0,
+      time_used_ms: 0,
+      time_limit_ms: settings.time_limit_ms ?? 600_000,
+      cancel_requested: 0,
+      cancelled_by: null,
+      event_seq: 1,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+      updated_at: now,
+    };
+  }
+}

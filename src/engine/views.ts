@@ -1,0 +1,196 @@
+// Rows as the engine's callers see them: parsed JSON, ISO times, booleans. Field names are
+// snake_case because these objects are what the REST API returns as they are.
+import type { ErrorInfo, Json, QuestionInfo, TimelineEntry } from "../interpreter/types.ts";
+import type {
+  ProcessRow,
+  RunEventRow,
+  RunRow,
+  RunStatus,
+  Stage,
+  TriggerType,
+  VersionRow,
+} from "../store/index.ts";
+
+export interface ProcessSettings {
+  /** The run time limit in milliseconds (default 10 minutes). */
+  time_limit_ms: number;
+  /** Other settings (email senders, schedules…) kept as given, for the triggers that own them. */
+  [key: string]: Json;
+}
+
+export interface Process {
+  id: string;
+  name: string;
+  description: string;
+  draft_source: string;
+  draft_hash: string;
+  /** The draft's input names, computed from its source. */
+  inputs: string[];
+  settings: ProcessSettings;
+  starred_outputs: string[];
+  /** 0 before the first publish. */
+  latest_version: number;
+  published_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Version {
+  process_id: string;
+  version: number;
+  source_hash: string;
+  source: string;
+  inputs: string[];
+  created_at: string;
+}
+
+export interface Trigger {
+  type: TriggerType;
+  /** Who, which key, which message, which schedule slot… */
+  details: Record<string, Json>;
+}
+
+export interface Timeline {
+  entries: TimelineEntry[];
+  omitted: number;
+  byLine: Record<number, number>;
+}
+
+export interface Run {
+  id: string;
+  process_id: string;
+  stage: Stage;
+  /** The published version that ran; null for draft runs (see source_hash). */
+  version: number | null;
+  /** The exact source that ran. */
+  source_hash: string;
+  trigger: TriggerType;
+  trigger_details: Record<string, Json>;
+  status: RunStatus;
+  inputs: Record<string, Json>;
+  file_ids: string[];
+  outputs: Record<string, Json> | null;
+  log: string[];
+  error: ErrorInfo | null;
+  question: QuestionInfo | null;
+  rerun_of: string | null;
+  archived: boolean;
+  attempts: number;
+  /** How many times another worker took this run over after its worker stopped responding. */
+  recoveries: number;
+  time_used_ms: number;
+  time_limit_ms: number;
+  cancel_requested: boolean;
+  cancelled_by: string | null;
+  /** The seq of the run's latest event (for live views: events after this one are new). */
+  last_event_seq: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+export interface RunDetail extends Run {
+  timeline: Timeline | null;
+}
+
+export type RunEventType = "status" | "step" | "log" | "question" | "answer" | "archive";
+
+export interface RunEvent {
+  run_id: string;
+  seq: number;
+  at: string;
+  type: RunEventType;
+  data: Json;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const parseOr = <T>(text: string | null, fallback: T): T =>
+  text === null ? fallback : (JSON.parse(text) as T);
+
+export function toProcess(r: ProcessRow): Process {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    draft_source: r.draft_source,
+    draft_hash: r.draft_hash,
+    inputs: JSON.parse(r.draft_inputs),
+    settings: JSON.parse(r.settings),
+    starred_outputs: JSON.parse(r.starred_outputs),
+    latest_version: r.latest_version,
+    published_hash: r.published_hash,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+export function toVersion(r: VersionRow): Version {
+  return {
+    process_id: r.process_id,
+    version: r.version,
+    source_hash: r.source_hash,
+    source: r.source,
+    inputs: JSON.parse(r.inputs),
+    created_at: iso(r.created_at),
+  };
+}
+
+export type RunSummaryRow = Omit<
+  RunRow,
+  | "exec_state"
+  | "timeline"
+  | "input_values"
+  | "search_text"
+  | "lease_owner"
+  | "lease_expires_at"
+  | "heartbeat_at"
+  | "running_since"
+>;
+
+export function toRun(r: RunSummaryRow): Run {
+  return {
+    id: r.id,
+    process_id: r.process_id,
+    stage: r.stage,
+    version: r.version,
+    source_hash: r.source_hash,
+    trigger: r.trigger,
+    trigger_details: JSON.parse(r.trigger_details),
+    status: r.status,
+    inputs: JSON.parse(r.inputs),
+    file_ids: JSON.parse(r.file_ids),
+    outputs: parseOr(r.outputs, null),
+    log: parseOr(r.log, []),
+    error: parseOr(r.error, null),
+    question: parseOr(r.question, null),
+    rerun_of: r.rerun_of,
+    archived: r.archived === 1,
+    attempts: r.attempts,
+    recoveries: r.recoveries,
+    time_used_ms: r.time_used_ms,
+    time_limit_ms: r.time_limit_ms,
+    cancel_requested: r.cancel_requested === 1,
+    cancelled_by: r.cancelled_by,
+    last_event_seq: r.event_seq,
+    created_at: iso(r.created_at),
+    started_at: isoOrNull(r.started_at),
+    finished_at: isoOrNull(r.finished_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+export function toRunDetail(r: RunRow): RunDetail {
+  return { ...toRun(r), timeline: parseOr(r.timeline, null) };
+}
+
+export function toRunEvent(r: RunEventRow): RunEvent {
+  return {
+    run_id: r.run_id,
+    seq: r.seq,
+    at: iso(r.at),
+    type: r.type as RunEventType,
+    data: JSON.parse(r.data),
+  };
+}

@@ -1,0 +1,82 @@
+// PostgreSQL through pg: a pool (optionally pinned to a schema), SKIP LOCKED claims,
+// LISTEN/NOTIFY wake-ups.
+import { Kysely, PostgresDialect, type SelectQueryBuilder, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../schema.ts";
+import type { StoreDialect } from "./dialect.ts";
+
+// Times are bigint (int8) epoch ms: well inside Number's exact range, so parse as numbers.
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID) return (v: string) => Number(v);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads are not expressible here
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+export interface PostgresOptions {
+  url: string;
+  schema?: string;
+  poolSize?: number;
+}
+
+function clientConfig(opts: PostgresOptions): pg.ClientConfig {
+  return {
+    connectionString: opts.url,
+    types,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  };
+}
+
+export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
+  const pool = new pg.Pool({ ...clientConfig(opts), max: opts.poolSize ?? 10 });
+  // An idle client's error (server restart) must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
+  return {
+    name: "postgres",
+    blobType: "bytea",
+    schema: opts.schema,
+    db,
+    writeTransaction: (fn) => db.transaction().execute(fn),
+    lockForClaim: <O>(qb: SelectQueryBuilder<Database, "runs", O>) => qb.forUpdate().skipLocked(),
+    async notify(conn, channel, payload) {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(conn);
+    },
+    async listen(channel, onPayload) {
+      let client: pg.Client | undefined;
+      let closed = false;
+      const connect = async (): Promise<void> => {
+        if (closed) return;
+        const c = new pg.Client(clientConfig(opts));
+        c.on("notification", (msg) => {
+          if (msg.channel === channel) onPayload(msg.payload ?? "");
+        });
+        // On a lost connection, reconnect later; meanwhile the callers' polling covers.
+        c.on("error", () => {
+          listeners.delete(c);
+          c.end().catch(() => {});
+          setTimeout(() => void connect().catch(() => {}), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+        client = c;
+        listeners.add(c);
+      };
+      await connect();
+      return async () => {
+        closed = true;
+        if (client) {
+          listeners.delete(client);
+          await client.end().catch(() => {});
+        }
+      };
+    },
+    async destroy() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The store: schema, migrations and queries, the same on SQLite and PostgreSQL.
+
+export type { DialectName, StoreDialect } from "./dialects/dialect.ts";
+export { type OpenStoreOptions, openStore, type Store } from "./openStore.ts";
+export { type ClaimOptions, claimRuns } from "./queries/claimRuns.ts";
+export { countRunsByStatus } from "./queries/countRuns.ts";
+export type { Db } from "./queries/db.ts";
+export { type FileMeta, getFileMetas, getFiles, insertFiles } from "./queries/files.ts";
+export { getRun, getRuns } from "./queries/getRuns.ts";
+export {
+  getIdempotencyKey,
+  type IdempotencyKeyRow,
+  insertIdempotencyKeys,
+} from "./queries/idempotencyKeys.ts";
+export { insertRuns } from "./queries/insertRuns.ts";
+export { listRuns, type RunFilter, SUMMARY_COLUMNS } from "./queries/listRuns.ts";
+export {
+  findProcess,
+  findProcessByName,
+  insertProcess,
+  listProcesses,
+  updateProcess,
+} from "./queries/processes.ts";
+export { type RenewedLease, type RenewOptions, renewLeases } from "./queries/renewLeases.ts";
+export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
+export { getSource, insertSource } from "./queries/sources.ts";
+export { type RunGuard, updateRun } from "./queries/updateRun.ts";
+export { getVersion, insertVersion, listVersions, type VersionRow } from "./queries/versions.ts";
+export * from "./schema.ts";

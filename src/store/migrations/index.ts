@@ -1,0 +1,12 @@
+// Migrations defined in code (no files to ship), applied in name order at open.
+import type { Migration, MigrationProvider } from "kysely";
+import { initialMigration } from "./001_initial.ts";
+import { authMigration } from "./002_auth.ts";
+
+export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    "001_initial": initialMigration(blobType),
+    "002_auth": authMigration,
+  };
+  return { getMigrations: async () => migrations };
+}

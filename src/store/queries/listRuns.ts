@@ -1,0 +1,72 @@
+// The runs table: filters, newest first, keyset pagination on the (time-ordered) uuid v7 id.
+import { sql } from "kysely";
+import type { RunStatus, Stage, TriggerType } from "../schema.ts";
+import type { Db } from "./db.ts";
+
+export interface RunFilter {
+  processId?: string;
+  statuses?: readonly RunStatus[];
+  stage?: Stage;
+  triggers?: readonly TriggerType[];
+  /** false (default): not archived; true: only archived; "all": both. */
+  archived?: boolean | "all";
+  createdFrom?: number;
+  createdTo?: number;
+  /** Case-insensitive text that must appear in the run's inputs or outputs. */
+  text?: string;
+  rerunOf?: string;
+  /** Only runs with an id below this one (the previous page's last id). */
+  beforeId?: string;
+  limit: number;
+}
+
+/** The columns of a run summary: everything but the interpreter state and timeline. */
+export const SUMMARY_COLUMNS = [
+  "id",
+  "process_id",
+  "stage",
+  "version",
+  "source_hash",
+  "trigger",
+  "trigger_details",
+  "status",
+  "inputs",
+  "file_ids",
+  "outputs",
+  "log",
+  "error",
+  "question",
+  "rerun_of",
+  "archived",
+  "attempts",
+  "recoveries",
+  "time_used_ms",
+  "time_limit_ms",
+  "cancel_requested",
+  "cancelled_by",
+  "event_seq",
+  "created_at",
+  "started_at",
+  "finished_at",
+  "updated_at",
+] as const;
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listRuns(db: Db, f: RunFilter) {
+  let q = db.selectFrom("runs").select(SUMMARY_COLUMNS);
+  if (f.processId !== undefined) q = q.where("process_id", "=", f.processId);
+  if (f.statuses && f.statuses.length > 0) q = q.where("status", "in", f.statuses);
+  if (f.stage !== undefined) q = q.where("stage", "=", f.stage);
+  if (f.triggers && f.triggers.length > 0) q = q.where("trigger", "in", f.triggers);
+  const archived = f.archived ?? false;
+  if (archived !== "all") q = q.where("archived", "=", archived ? 1 : 0);
+  if (f.createdFrom !== undefined) q = q.where("created_at", ">=", f.createdFrom);
+  if (f.createdTo !== undefined) q = q.where("created_at", "<", f.createdTo);
+  if (f.rerunOf !== undefined) q = q.where("rerun_of", "=", f.rerunOf);
+  if (f.text) q = q.where(sql<boolean>`search_text like ${likePattern(f.text)} escape '\\'`);
+  if (f.beforeId !== undefined) q = q.where("id", "<", f.beforeId);
+  return q.orderBy("id", "desc").limit(f.limit).execute();
+}

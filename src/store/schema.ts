@@ -1,0 +1,160 @@
+// The tables as Kysely sees them. Times are epoch milliseconds (bigint), JSON is stored as
+// text and flags as 0/1 integers, so that both dialects hold exactly the same values.
+import type { Insertable, Selectable } from "kysely";
+
+/** Run statuses, spelled as in PRODUCT.md. */
+export type RunStatus =
+  | "Pending"
+  | "Running"
+  | "AwaitingAnswer"
+  | "Succeeded"
+  | "Failed"
+  | "Cancelled"
+  | "TimedOut";
+
+export const FINAL_STATUSES = ["Succeeded", "Failed", "Cancelled", "TimedOut"] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export const RUN_STATUSES: readonly RunStatus[] = [
+  "Pending",
+  "Running",
+  "AwaitingAnswer",
+  ...FINAL_STATUSES,
+];
+
+export function isFinalStatus(s: RunStatus): s is FinalStatus {
+  return (FINAL_STATUSES as readonly string[]).includes(s);
+}
+
+export type Stage = "draft" | "published";
+export const STAGES: readonly Stage[] = ["draft", "published"];
+
+export type TriggerType = "manual" | "email" | "api" | "schedule" | "rerun" | "test";
+export const TRIGGER_TYPES: readonly TriggerType[] = [
+  "manual",
+  "email",
+  "api",
+  "schedule",
+  "rerun",
+  "test",
+];
+
+export interface ProcessesTable {
+  id: string;
+  name: string;
+  description: string;
+  draft_source: string;
+  /** sha-256 of draft_source; a row in `sources`. */
+  draft_hash: string;
+  /** JSON string[]: the draft's input names. */
+  draft_inputs: string;
+  /** Source hash of the latest published version (null before the first publish). */
+  published_hash: string | null;
+  /** JSON ProcessSettings. */
+  settings: string;
+  /** JSON string[]. */
+  starred_outputs: string;
+  latest_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Source texts by content hash: never change, shared by drafts, versions and runs. */
+export interface SourcesTable {
+  hash: string;
+  source: string;
+  /** JSON string[]: the input names computed from the source. */
+  inputs: string;
+  created_at: number;
+}
+
+export interface VersionsTable {
+  process_id: string;
+  version: number;
+  source_hash: string;
+  created_at: number;
+}
+
+export interface RunsTable {
+  id: string;
+  process_id: string;
+  stage: Stage;
+  /** Published version number; null for draft runs (source_hash says what ran). */
+  version: number | null;
+  source_hash: string;
+  trigger: TriggerType;
+  trigger_details: string;
+  status: RunStatus;
+  /** JSON object as shown to people: files appear as {file_id, name, type, size}. */
+  inputs: string;
+  /** JSON Record<string, Value>: the interpreter's input values (files by ref). */
+  input_values: string;
+  file_ids: string;
+  outputs: string | null;
+  log: string | null;
+  error: string | null;
+  question: string | null;
+  /** The suspended or checkpointed interpreter state; null before the first claim and once final. */
+  exec_state: string | null;
+  timeline: string | null;
+  /** Lower-cased inputs and outputs for text search on both dialects. */
+  search_text: string;
+  rerun_of: string | null;
+  archived: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** Last lease renewal; with running_since it tells how much time a lost worker used. */
+  heartbeat_at: number | null;
+  running_since: number | null;
+  attempts: number;
+  recoveries: number;
+  time_used_ms: number;
+  time_limit_ms: number;
+  cancel_requested: number;
+  cancelled_by: string | null;
+  /** Last event sequence number given out for this run. */
+  event_seq: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+export interface RunEventsTable {
+  run_id: string;
+  seq: number;
+  at: number;
+  type: string;
+  data: string;
+}
+
+export interface FilesTable {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  bytes: Uint8Array;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  body_hash: string;
+  run_id: string;
+  created_at: number;
+}
+
+export interface Database {
+  processes: ProcessesTable;
+  sources: SourcesTable;
+  versions: VersionsTable;
+  runs: RunsTable;
+  run_events: RunEventsTable;
+  files: FilesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type ProcessRow = Selectable<ProcessesTable>;
+export type RunRow = Selectable<RunsTable>;
+export type NewRunRow = Insertable<RunsTable>;
+export type RunEventRow = Selectable<RunEventsTable>;
+export type FileRow = Selectable<FilesTable>;
