@@ -110,11 +110,13 @@ export function printJson(value: unknown): void {
  */
 export async function engineCommand(
   flags: CommonFlags,
-  body: (engine: Engine) => Promise<number | undefined | void>,
+  /** Resolves to the exit code, or to anything else for 0. */
+  body: (engine: Engine) => Promise<unknown>,
 ): Promise<void> {
   let code: number;
   try {
-    code = (await withEngine(flags, body)) ?? 0;
+    const result = await withEngine(flags, body);
+    code = typeof result === "number" ? result : 0;
   } catch (err) {
     code = reportError(err, flags.json === true);
   }
@@ -288,7 +290,7 @@ export async function waitWithWorkers(engine: Engine, ids: string[]): Promise<Ru
     onSignal = () =>
       reject(
         new CliError(
-          `interrupted; the run${ids.length === 1 ? "" : "s"} go on with the next worker (plainrun runs work)`,
+          `interrupted: ${ids.length === 1 ? `run ${ids[0]} goes` : `runs ${ids.join(", ")} go`} on with the next worker (plainrun runs work)`,
           [],
           130,
         ),

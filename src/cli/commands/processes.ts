@@ -42,6 +42,8 @@ function versionArg(value: string): number {
   return Number(m[1]);
 }
 
+const newestFirst = (vs: Version[]) => [...vs].sort((a, b) => b.version - a.version);
+
 const list = (xs: string[]) => (xs.length > 0 ? xs.join(", ") : "(none)");
 
 function describeProcess(p: Process, versions: Version[]): string {
@@ -58,7 +60,7 @@ function describeProcess(p: Process, versions: Version[]): string {
     "Versions:",
   ];
   if (versions.length === 0) lines.push("  (none)");
-  for (const v of [...versions].reverse()) {
+  for (const v of newestFirst(versions)) {
     lines.push(
       `  v${v.version}  ${formatTime(v.created_at)}  inputs: ${list(v.inputs)}${v.source_hash === p.draft_hash ? "  (same as the draft)" : ""}`,
     );
@@ -209,7 +211,7 @@ export function registerProcesses(program: Command): void {
       out(
         table(
           ["VERSION", "PUBLISHED", "SOURCE", "INPUTS"],
-          versions.map((v) => [
+          newestFirst(versions).map((v) => [
             `v${v.version}`,
             formatTime(v.created_at),
             v.source_hash.slice(0, 12),
