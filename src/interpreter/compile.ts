@@ -144,6 +144,8 @@ function readTarget(rt: Rt, t: Target): Value | undefined {
   return recordField(parent, t.field);
 }
 
+const ZERO_DURATION: Value = { k: "duration", months: 0, days: 0, ms: 0 };
+
 function update(
   op: "add" | "subtract" | "multiply" | "divide",
   cur: Value | undefined,
@@ -163,14 +165,16 @@ function update(
       return cur;
     }
     if (cur === undefined || cur === null) {
-      if (isNumeric(v) || isDuration(v)) return binaryOp("+", 0, v === null ? 0 : v) as Value;
-      if (isDuration(v)) return v;
+      // A missing fact starts at zero of the added value's kind, or as an empty list.
+      if (isDuration(v)) return own(v, fresh);
+      if (isNumeric(v)) return binaryOp("+", 0, v);
       return Array.isArray(v) ? (own(v, fresh) as Value[]) : [own(v, fresh)];
     }
     return binaryOp("+", cur, v);
   }
   if (op === "subtract" && Array.isArray(cur)) return cur.filter((x) => !valuesEqual(x, v));
-  const base = cur === undefined || cur === null ? 0 : cur;
+  const missing = cur === undefined || cur === null;
+  const base = missing ? (op === "subtract" && isDuration(v) ? ZERO_DURATION : 0) : cur;
   return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", base, v);
 }
 

@@ -9,6 +9,18 @@ export function normalizeKey(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase().replace(/^the /, "");
 }
 
+/**
+ * A decimal as JSON: a JSON number, the nearest double (exact whenever a double holds
+ * the value, which covers every number of up to 15 significant digits). A value beyond
+ * a double's range, which would become Infinity (written as `null`) or 0, is written as
+ * its exact decimal text instead. The log, `{…}` and the run's state keep every digit.
+ */
+function decimalJson(text: string): Json {
+  const n = Number(text);
+  if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(text))) return text;
+  return n;
+}
+
 /** A value as JSON: numbers, "YYYY-MM-DD", ISO date-times and durations, arrays, objects. */
 export function toJson(v: Value): Json {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
@@ -16,7 +28,7 @@ export function toJson(v: Value): Json {
   if (Array.isArray(v)) return v.map(toJson);
   switch (v.k) {
     case "dec":
-      return Number(v.v);
+      return decimalJson(v.v);
     case "date":
     case "datetime":
       return v.v;

@@ -6,9 +6,11 @@ function quote(s: string): string {
   return `"${s}"`;
 }
 
+/** A name as `the …`, however it was written (`a visitor` in a call is `the visitor`). */
 function nameText(text: string, key: string): string {
   const t = text.trim() || key;
-  return /^the\s/i.test(t) ? t : `the ${t}`;
+  if (/^the\s/i.test(t)) return t;
+  return `the ${t.replace(/^an?\s+/i, "")}`;
 }
 
 export function describeExpr(e: Expr): string {

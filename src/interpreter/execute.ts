@@ -25,11 +25,25 @@ function end(
   return status;
 }
 
+/**
+ * The line the run is at: the next statement of the innermost block, or, when that
+ * block has run to its end (a loop about to go round again), the statement that opened
+ * it (the loop, the `if`, the call).
+ */
 function currentLine(program: Program, state: ExecState): number | null {
-  const f = state.frames[state.frames.length - 1];
-  if (!f) return null;
-  const s = compiled(program).blocks[f.b]?.[f.i];
-  return s ? s.line : null;
+  const blocks = compiled(program).blocks;
+  const frames = state.frames;
+  for (let k = frames.length - 1; k >= 0; k--) {
+    const f = frames[k]!;
+    const block = blocks[f.b];
+    if (!block) continue;
+    if (k === frames.length - 1 && f.i < block.length) return block[f.i]!.line;
+    if (f.t === "c") return f.line;
+    const parent = frames[k - 1];
+    const opener = parent ? blocks[parent.b]?.[parent.i - 1] : undefined;
+    if (opener) return opener.line;
+  }
+  return null;
 }
 
 function endOfBlock(rt: Rt, frame: Frame): void {
@@ -71,7 +85,7 @@ function endOfBlock(rt: Rt, frame: Frame): void {
 export function runSlice(program: Program, state: ExecState, opts: SliceOptions): ExecStatus {
   if (state.status !== "Running") return state.status;
   const clock = opts.now ?? Date.now;
-  if (opts.signal?.aborted) return end(state, "Cancelled", null, null);
+  if (opts.signal?.aborted) return end(state, "Cancelled", currentLine(program, state), null);
   const deadline = opts.deadline;
   const started = Date.now();
   if (deadline !== undefined && started >= deadline) {
@@ -101,15 +115,12 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
     for (;;) {
       if (--budget === 0) {
         budget = CHECK_EVERY;
-        if (signal?.aborted) return end(state, "Cancelled", null, null);
+        // The line of the statement that was executing (else where the run is).
+        const line = stmt !== null ? stmt.line : currentLine(program, state);
+        if (signal?.aborted) return end(state, "Cancelled", line, null);
         const t = Date.now();
         if (deadline !== undefined && t >= deadline) {
-          return end(
-            state,
-            "TimedOut",
-            currentLine(program, state),
-            "the run passed its time limit",
-          );
+          return end(state, "TimedOut", line, "the run passed its time limit");
         }
         if (t >= sliceEnd) return "Running";
       }
@@ -123,11 +134,12 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
         endOfBlock(rt, frame);
         continue;
       }
-      stmt = block[frame.i]!;
-      if (!stmt.record) {
+      const next = block[frame.i]!;
+      if (!next.record) {
         frame.i++;
         continue;
       }
+      stmt = next;
       if (tl.entries.length < MAX_TIMELINE_ENTRIES) {
         const changed: string[] = [];
         rt.changed = changed;

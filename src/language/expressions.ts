@@ -224,7 +224,7 @@ function parseTheForm(c: Cursor): Expr {
   if (fn && c.isWord("of") && !c.extraStops.has("of")) {
     c.advance(1);
     c.enter(the);
-    const operand = parsePostfix(c, parseUnary(c));
+    const operand = parsePostfix(c, parseUnary(c), true);
     c.leave();
     const agg: AggregateExpr = {
       kind: "aggregate",
@@ -291,12 +291,20 @@ function isDecimalsWord(c: Cursor): number {
   return 0;
 }
 
-/** Applies postfix word operations to `base` while they follow. */
-export function parsePostfix(c: Cursor, base: Expr): Expr {
+/** The postfix word operations that make a list from a list (an aggregate's operand takes these). */
+const LIST_OPERATIONS: ReadonlySet<string> = new Set(["sorted", "whose", "split", "as"]);
+
+/**
+ * Applies postfix word operations to `base` while they follow. With `listOnly` (an
+ * aggregate's operand), only the operations that make a list from a list: `sorted`,
+ * `whose`, `split by`, `as a table`; value operations then apply to the aggregate.
+ */
+export function parsePostfix(c: Cursor, base: Expr, listOnly = false): Expr {
   let e = base;
   for (;;) {
     const t = c.peek();
     if (t?.kind !== "word" || c.extraStops.has(t.lower)) return e;
+    if (listOnly && !LIST_OPERATIONS.has(t.lower)) return e;
     const start = e.span;
     let next: Expr | null = null;
     switch (t.lower) {
@@ -342,6 +350,9 @@ export function parsePostfix(c: Cursor, base: Expr): Expr {
         }
         break;
       case "as":
+        if (listOnly && !((c.isWord("a", 1) || c.isWord("an", 1)) && c.isWord("table", 2))) {
+          return e;
+        }
         next = tryConvert(c, e);
         break;
       case "sorted":
@@ -415,10 +426,13 @@ function tryConvert(c: Cursor, e: Expr): Expr | null {
 
 function parseSorted(c: Cursor, e: Expr): Expr {
   c.advance(1);
+  // `by`, `descending` and `ascending` are optional here: a call's next fixed word
+  // (extraStops) ends the argument instead (`notify the list sorted by email`).
+  const accept = (word: string) => !c.extraStops.has(word) && c.acceptWord(word) !== null;
   let field: string | null = null;
-  if (c.acceptWord("by")) field = readFieldName(c, "a field to sort by").field;
+  if (accept("by")) field = readFieldName(c, "a field to sort by").field;
   let descending = false;
-  if (c.acceptWord("descending")) descending = true;
-  else c.acceptWord("ascending");
+  if (accept("descending")) descending = true;
+  else accept("ascending");
   return { kind: "sort", list: e, field, descending, span: spanOf(e.span, c.last()) };
 }

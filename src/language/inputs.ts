@@ -4,7 +4,8 @@
 // the text (in any branch) counts as set. `add/subtract/multiply/divide … the X` does
 // not read X (a missing X starts at 0 or empty). Setting a field of X (`the X's Y is`)
 // sets X. Procedure bodies are not walked; a call's arguments and `where` values are.
-// `the first X` / `the last X` read nothing new when `the Xs` is already known.
+// `the first X` / `the last X`, unless set earlier, read `the Xs` when the process names
+// `the Xs` anywhere (its input is the list); otherwise `the last name` is its own input.
 import type { Condition, Expr, Program, Stmt, Target } from "./ast.ts";
 import { pluralOf } from "./names.ts";
 
@@ -15,14 +16,18 @@ class InputFinder {
   private readonly seen = new Set<string>();
   private readonly set = new Set<string>();
 
+  constructor(private readonly mentioned: ReadonlySet<string>) {}
+
   private known(key: string, locals: ReadonlySet<string>): boolean {
     return this.set.has(key) || locals.has(key);
   }
 
   private read(key: string, locals: ReadonlySet<string>): void {
-    if (this.known(key, locals) || this.seen.has(key)) return;
+    if (this.known(key, locals)) return;
+    // `the first X` not set before: the run reads the first item of `the Xs`.
     const m = /^(first|last) (.+)$/.exec(key);
-    if (m && this.known(pluralOf(m[2]!), locals)) return;
+    if (m && this.mentioned.has(pluralOf(m[2]!))) key = pluralOf(m[2]!);
+    if (this.known(key, locals) || this.seen.has(key)) return;
     this.seen.add(key);
     this.inputs.push(key);
   }
@@ -129,7 +134,24 @@ class InputFinder {
 
 /** The process's input names (normalized keys), in the order they are first read. */
 export function analyzeInputs(program: Program): string[] {
-  const finder = new InputFinder();
+  const finder = new InputFinder(mentionedNames(program));
   finder.block(program.body, new Set());
   return finder.inputs;
+}
+
+/** Every fact name the program mentions anywhere (reads, writes, procedure bodies). */
+function mentionedNames(program: Program): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const rec = node as Record<string, unknown>;
+    if (rec.kind === "name" && typeof rec.key === "string") names.add(rec.key);
+    for (const [k, v] of Object.entries(rec)) if (k !== "span") visit(v);
+  };
+  visit(program.body);
+  return names;
 }

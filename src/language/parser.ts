@@ -7,9 +7,18 @@
 // - Names are `the` + words up to a stop word (words.ts STOP_WORDS); a name can hold no
 //   number or stop word ("the amount of money" is not a name). Bare field names after
 //   `'s`, `whose` or `sorted by` are lower-cased; quoted field names are kept exactly.
+// - In a procedure header, a parameter is `a`/`an`/`the` + the words up to the next
+//   article, preposition or conjunction (words.ts PARAMETER_ENDS) or stop word, so
+//   `to send a reminder to a customer about an invoice` has three parameters. In a
+//   call, an argument is any value expression ending before the header's next fixed
+//   word; `a X` / `an X` as an argument is the fact `the X`.
 // - `the first X` / `the last X` are plain names; `the first of X` is an aggregate.
-// - An aggregate's operand is one primary with its postfix word operations; postfix
-//   operations otherwise apply to the whole arithmetic expression before them.
+// - An aggregate's operand is one primary with the postfix word operations that make a
+//   list from a list (`sorted`, `sorted by`, `whose`, `split by`, `as a table`). Every
+//   other postfix operation (`rounded`, `formatted with`, `in uppercase`, `trimmed`,
+//   `joined with`, `with … replaced by`, `as a number/text/date`) applies to the whole
+//   arithmetic expression before it, aggregates included: `the sum of X rounded to 1
+//   decimal` rounds the sum. `(…)` groups otherwise: `the sum of (X rounded)`.
 // - In `whose`, a comparison's left side is a field of the item and its right side is
 //   arithmetic only; `and`/`or` continue the filter only before a quoted or bare field.
 // - `-3` is the number -3 (NumberLit "-3"); `-(3)` and `-the x` are negations.

@@ -1,6 +1,7 @@
 // Canonical source text for a syntax tree: parse(printProgram(t)) gives t back (spans
 // aside). Parentheses are added wherever a reader could attach words differently.
 import type { Condition, Expr, NameRef, Program, Stmt, Target } from "./ast.ts";
+import { lexLine } from "./lexer.ts";
 import { normalizeName, pluralOf } from "./names.ts";
 import { STOP_WORDS } from "./words.ts";
 
@@ -11,7 +12,7 @@ const INDENT = "  ";
  * - top: nothing follows that could attach to it;
  * - item: a list item, argument or condition operand (`,`, `and`, `or` may follow);
  * - arith: a postfix argument or `whose` right side (more postfix words may follow);
- * - agg: an aggregate's operand (a primary and its postfix words);
+ * - agg: an aggregate's operand (a primary and its list-making postfix words);
  * - possessive: before `'s` / `'`;
  * - negate: after a unary minus.
  */
@@ -29,6 +30,18 @@ const POSTFIX = new Set([
   "sort",
   "whose",
 ]);
+/** Postfix operations that an aggregate's operand does not take (they apply to its result). */
+function isValueOperation(e: Expr): boolean {
+  if (e.kind === "convert") return e.to !== "table";
+  return (
+    e.kind === "case" ||
+    e.kind === "trim" ||
+    e.kind === "join" ||
+    e.kind === "replace" ||
+    e.kind === "round" ||
+    e.kind === "format"
+  );
+}
 const PRIMARY = new Set(["name", "field", "pluck", "text", "bool", "nothing", "now", "above"]);
 const AGGREGATE_WORDS: Record<string, string> = {
   sum: "sum",
@@ -97,6 +110,7 @@ function needsParens(e: Expr, ctx: Ctx): boolean {
         e.kind === "binary" ||
         e.kind === "negate" ||
         e.kind === "whose" ||
+        isValueOperation(e) ||
         (e.kind === "number" && e.value.startsWith("-"))
       );
     case "possessive":
@@ -369,10 +383,16 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       return;
     case "call": {
       const args = [...s.args];
-      const words = s.procedure.split(" ").map((w) => {
+      const parts = s.procedure.split(" ");
+      const words = parts.map((w, i) => {
         if (w !== "_") return w;
         const arg = args.shift();
-        return arg ? printExpr(arg.value, "item") : "the ?";
+        if (!arg) return "the ?";
+        const text = printExpr(arg.value, "item");
+        // An argument ends before the phrase's next fixed word: parenthesize one that
+        // holds that word (inside parentheses it does not end anything).
+        const next = parts[i + 1];
+        return next !== undefined && next !== "_" && holdsWord(text, next) ? paren(text) : text;
       });
       line(`${words.join(" ")}${s.where.length > 0 ? " where" : ""}`);
       printBlock(s.where, depth + 1, out);
@@ -390,6 +410,17 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       line(`fail with ${printExpr(s.message)}`);
       return;
   }
+}
+
+/** Does `text` hold `word` as a bare word (outside quotes and parentheses)? */
+function holdsWord(text: string, word: string): boolean {
+  let depth = 0;
+  for (const t of lexLine(text, 1).tokens) {
+    if (t.kind === "punct" && t.text === "(") depth++;
+    else if (t.kind === "punct" && t.text === ")") depth--;
+    else if (depth === 0 && t.kind === "word" && t.lower === word) return true;
+  }
+  return false;
 }
 
 /** Canonical source text of a program (two-space indentation, one statement a line). */

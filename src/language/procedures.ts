@@ -2,9 +2,27 @@
 import type { CallArg, Expr, PhrasePart } from "./ast.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { nameRef, parseExpr, readNameWords } from "./expressions.ts";
-import { ARTICLES } from "./words.ts";
+import type { Token } from "./lexer.ts";
+import { ARTICLES, PARAMETER_ENDS } from "./words.ts";
 
-/** The phrase after `to`: the verb, words, and `a`/`an`/`the` + noun words as parameters. */
+/**
+ * The words of a parameter after its article: up to the next article, a preposition or
+ * conjunction (PARAMETER_ENDS), or a word no name can hold (STOP_WORDS).
+ */
+function readParamWords(c: Cursor): Token[] {
+  const saved = c.extraStops;
+  c.extraStops = PARAMETER_ENDS;
+  try {
+    return readNameWords(c);
+  } finally {
+    c.extraStops = saved;
+  }
+}
+
+/**
+ * The phrase after `to`: the verb, fixed words, and parameters (`a`/`an`/`the` + the
+ * words up to the next article or preposition, see readParamWords).
+ */
 export function parsePhrase(c: Cursor): PhrasePart[] {
   const verb = c.peek();
   if (verb?.kind !== "word" || ARTICLES.has(verb.lower)) {
@@ -16,7 +34,7 @@ export function parsePhrase(c: Cursor): PhrasePart[] {
     const t = c.next();
     if (t.kind !== "word") c.unexpected("a word", t);
     if (ARTICLES.has(t.lower)) {
-      const words = readNameWords(c);
+      const words = readParamWords(c);
       if (words.length === 0) c.unexpected(`a name after '${t.text}'`);
       parts.push({ kind: "param", name: nameRef(t, words) });
     } else {

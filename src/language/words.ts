@@ -56,6 +56,37 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 
 export const ARTICLES: ReadonlySet<string> = new Set(["the", "a", "an"]);
 
+/**
+ * Prepositions and conjunctions that end a parameter in a procedure header (as do an
+ * article and any word in STOP_WORDS): `to send a reminder to a customer about an
+ * invoice` has the parameters `reminder`, `customer` and `invoice`.
+ */
+export const PARAMETER_ENDS: ReadonlySet<string> = new Set([
+  "to",
+  "about",
+  "for",
+  "with",
+  "from",
+  "in",
+  "into",
+  "on",
+  "onto",
+  "by",
+  "at",
+  "as",
+  "of",
+  "and",
+  "or",
+  "than",
+  "via",
+  "per",
+  "after",
+  "before",
+  "over",
+  "under",
+  "between",
+]);
+
 /** First words of the built-in statements. */
 export const STATEMENT_VERBS: readonly string[] = [
   "the",

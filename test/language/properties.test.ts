@@ -317,6 +317,17 @@ const PROCEDURES: PhrasePart[][] = [
     { kind: "word", word: "to" },
     { kind: "param", name: name("customer") },
   ],
+  // Fixed words after parameters that end a parameter but not a name (`about`).
+  [
+    { kind: "word", word: "remind" },
+    { kind: "param", name: name("reminder", "a") },
+    { kind: "word", word: "to" },
+    { kind: "param", name: name("customer", "a") },
+    { kind: "word", word: "about" },
+    { kind: "param", name: name("invoice", "an") },
+    { kind: "word", word: "by" },
+    { kind: "word", word: "email" },
+  ],
 ];
 
 function stmtArb(depth: number): fc.Arbitrary<Stmt> {
@@ -358,8 +369,8 @@ function stmtArb(depth: number): fc.Arbitrary<Stmt> {
     exprArb.map((message): Stmt => ({ kind: "fail", message, span })),
     fc
       .tuple(
-        fc.constantFrom(0, 1),
-        fc.array(smallExpr, { minLength: 2, maxLength: 2 }),
+        fc.constantFrom(0, 1, 2),
+        fc.array(smallExpr, { minLength: 3, maxLength: 3 }),
         fc.array(setArb, { maxLength: 2 }),
       )
       .map(([i, values, where]): Stmt => {

@@ -5,6 +5,7 @@ import {
   normalizeName,
   parse,
   pluralOf,
+  printProgram,
   singularOf,
   stripSpans,
 } from "../../src/language/index.ts";
@@ -189,5 +190,145 @@ describe("statements", () => {
       'ask "Name?"\nsay the answer\nrepeat the n times\n  say the iteration\nif the flag then\n  the y is 1\nsay the y\n',
     );
     expect(analyzeInputs(r.program)).toEqual(["n", "flag"]);
+  });
+});
+
+describe("regressions", () => {
+  it("an aggregate's operand takes list operations; value operations apply to its result", () => {
+    expect(one('say the sum of the rows\' "amount" rounded to 1 decimal')).toMatchObject({
+      value: {
+        kind: "round",
+        operand: { kind: "aggregate", fn: "sum", of: { kind: "pluck", field: "amount" } },
+        decimals: { kind: "number", value: "1" },
+      },
+    });
+    expect(one('say the first of the open tickets sorted by "opened"')).toMatchObject({
+      value: { kind: "aggregate", fn: "first", of: { kind: "sort", list: n("open tickets") } },
+    });
+    expect(one('say the count of the tickets whose status is "open" as text')).toMatchObject({
+      value: { kind: "convert", to: "text", operand: { kind: "aggregate", of: { kind: "whose" } } },
+    });
+    expect(one('say the count of the text split by ","')).toMatchObject({
+      value: { kind: "aggregate", of: { kind: "split" } },
+    });
+    expect(one("say the count of the csv as a table")).toMatchObject({
+      value: { kind: "aggregate", of: { kind: "convert", to: "table" } },
+    });
+    expect(one('say the first of the names sorted in uppercase joined with ", "')).toMatchObject({
+      value: {
+        kind: "join",
+        operand: { kind: "case", operand: { kind: "aggregate", of: { kind: "sort" } } },
+      },
+    });
+    expect(one("say the sum of (the prices rounded) + 1 rounded")).toMatchObject({
+      value: {
+        kind: "round",
+        operand: { kind: "binary", left: { kind: "aggregate", of: { kind: "round" } } },
+      },
+    });
+    for (const op of [
+      "rounded",
+      "rounded to 2 decimals",
+      "formatted with 2 decimals",
+      "in uppercase",
+      "in lowercase",
+      "trimmed",
+      'joined with ", "',
+      'with "a" replaced by "b"',
+      "as a number",
+      "as text",
+      "as a date",
+    ]) {
+      expect(
+        (one(`say the first of the xs ${op}`) as { value: { kind: string } }).value.kind,
+      ).not.toBe("aggregate");
+    }
+  });
+
+  it("prints an aggregate's operand so that value operations stay where they were", () => {
+    const print = (src: string) => printProgram(parse(src).program).trim();
+    expect(print("say the sum of (the prices rounded)")).toBe(
+      "say the sum of (the prices rounded)",
+    );
+    const once = print("say the sum of the prices rounded to 2 decimals");
+    expect(stripSpans(parse(once).program)).toEqual(
+      stripSpans(parse("say the sum of the prices rounded to 2 decimals").program),
+    );
+  });
+
+  it("a header's parameter ends at an article or a preposition", () => {
+    const src =
+      'to send a reminder to a customer about an invoice\n  stop\nsend a reminder to "Ada" about "INV-7"\nsend the note to the client about the bill\n';
+    const r = parse(src);
+    expect(r.diagnostics).toEqual([]);
+    const [def, call, call2] = r.program.body.map((s) => stripSpans(s));
+    expect(def).toMatchObject({
+      kind: "procedure",
+      phrase: [
+        { kind: "word", word: "send" },
+        { kind: "param", name: { key: "reminder" } },
+        { kind: "word", word: "to" },
+        { kind: "param", name: { key: "customer" } },
+        { kind: "word", word: "about" },
+        { kind: "param", name: { key: "invoice" } },
+      ],
+    });
+    expect(call).toEqual({
+      kind: "call",
+      procedure: "send _ to _ about _",
+      args: [
+        { param: "reminder", value: n("reminder", "a reminder") },
+        { param: "customer", value: { kind: "text", parts: ["Ada"] } },
+        { param: "invoice", value: { kind: "text", parts: ["INV-7"] } },
+      ],
+      where: [],
+    });
+    expect(call2).toMatchObject({
+      args: [{ value: n("note") }, { value: n("client") }, { value: n("bill") }],
+    });
+    for (const word of [
+      "for",
+      "with",
+      "from",
+      "into",
+      "on",
+      "at",
+      "via",
+      "per",
+      "after",
+      "between",
+    ]) {
+      const p = parse(`to file a report ${word} a team\n  stop\nfile "R1" ${word} "ops"\n`);
+      expect(p.diagnostics, word).toEqual([]);
+      expect(stripSpans(p.program.body[1]!)).toMatchObject({ procedure: `file _ ${word} _` });
+    }
+    // An argument ends before the next fixed word; parentheses hold one that uses it.
+    const sorted = parse(
+      'to notify a list by email\n  stop\nnotify the list sorted by email\nnotify (the list sorted by "f") by email\n',
+    );
+    expect(sorted.diagnostics).toEqual([]);
+    expect(stripSpans(sorted.program.body[1]!)).toMatchObject({
+      args: [{ value: { kind: "sort", field: null } }],
+    });
+    expect(stripSpans(sorted.program.body[2]!)).toMatchObject({
+      args: [{ value: { kind: "sort", field: "f" } }],
+    });
+    expect(printProgram(sorted.program)).toContain('notify (the list sorted by "f") by email');
+    // Other words stay part of the name, as before.
+    expect(one("to mark an invoice paid\n  stop")).toMatchObject({
+      phrase: [{ word: "mark" }, { kind: "param", name: { key: "invoice paid" } }],
+    });
+  });
+
+  it("`the first X` / `the last X` read the plural list as the input", () => {
+    const inputs = (src: string) => analyzeInputs(parse(src).program);
+    expect(inputs("say the first order's id\nsay the count of the orders")).toEqual(["orders"]);
+    expect(inputs("say the last person\nsay the count of the people")).toEqual(["people"]);
+    // Without the plural anywhere, `the last name` is an input of its own.
+    expect(inputs("use the last name as the order name")).toEqual(["last name"]);
+    expect(inputs("say the last person")).toEqual(["last person"]);
+    expect(inputs("the first order is 1\nsay the first order")).toEqual([]);
+    expect(inputs("the orders are 1, 2\nsay the first order")).toEqual([]);
+    expect(inputs("say the first order\nsay the last order\nsay the orders")).toEqual(["orders"]);
   });
 });
