@@ -1,11 +1,14 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createApiKey, KeyError, listKeys, revokeKey } from "../../server/auth/apiKeys.ts";
 import { resolveConfig, SETTINGS, storeUrl } from "../../server/config.ts";
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
 import { openStore, type Store } from "../../store/index.ts";
 
-async function withStore<T>(flags: Record<string, unknown>, fn: (s: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  flags: Record<string, unknown>,
+  fn: (s: Store) => Promise<T>,
+): Promise<T> {
   const config = resolveConfig(flags);
   if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
   const store = await openStore({ url: storeUrl(config), poolSize: 2 });
@@ -33,7 +36,9 @@ function fail(err: unknown): never {
 
 /** `plainrun keys create|list|revoke`: API keys, on the same data dir / database as serve. */
 export function registerKeys(program: Command): void {
-  const keys = program.command("keys").description("manage API keys (on the server's data dir or database)");
+  const keys = program
+    .command("keys")
+    .description("manage API keys (on the server's data dir or database)");
 
   storeOptions(
     keys
@@ -57,8 +62,12 @@ export function registerKeys(program: Command): void {
       }
       if (list.length === 0) process.stdout.write("No API keys.\n");
       for (const k of list) {
-        const state = k.revoked_at ? `revoked ${k.revoked_at}` : `last used ${k.last_used_at ?? "never"}`;
-        process.stdout.write(`${k.id}  ${k.prefix}…  ${k.name}  created ${k.created_at}  ${state}\n`);
+        const state = k.revoked_at
+          ? `revoked ${k.revoked_at}`
+          : `last used ${k.last_used_at ?? "never"}`;
+        process.stdout.write(
+          `${k.id}  ${k.prefix}…  ${k.name}  created ${k.created_at}  ${state}\n`,
+        );
       }
     });
 

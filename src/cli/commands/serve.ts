@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolveConfig, SETTINGS } from "../../server/config.ts";
-import { startServer } from "../../server/serve.ts";
+import { type RunningServer, startServer } from "../../server/serve.ts";
 
 /** `plainrun serve`: HTTP (API + UI) and workers in one process; settings in docs/configuration.md. */
 export function registerServe(program: Command): void {
@@ -16,16 +16,11 @@ export function registerServe(program: Command): void {
   }
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = resolveConfig(flags);
-    const server = await startServer(config);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        process.stderr.write(`plainrun: ${signal} again, exiting now\n`);
-        process.exit(1);
-      }
-      stopping = true;
+    let server: RunningServer | undefined;
+    let stopping: string | undefined;
+    const close = (signal: string) => {
       process.stdout.write(`Plainrun stopping (${signal})…\n`);
-      server.close().then(
+      (server as RunningServer).close().then(
         () => {
           process.stdout.write("Plainrun stopped.\n");
           process.exit(0);
@@ -36,7 +31,18 @@ export function registerServe(program: Command): void {
         },
       );
     };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        process.stderr.write(`plainrun: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = signal;
+      if (server) close(signal);
+    };
+    // Installed before starting, so a signal during start-up still ends in a clean stop.
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    server = await startServer(config);
+    if (stopping) close(stopping);
   });
 }

@@ -1,0 +1,187 @@
+/**
+ * bench/api: POST /api/v2/runs under load, on SQLite, while the workers drain the runs.
+ *
+ *   node --import tsx bench/api/run.ts [--seconds 10] [--reps 3] [--connections 50]
+ *     [--concurrency 4] [--warmup 3]
+ *
+ * The server runs as a CHILD PROCESS, exactly as deployed: `node bin/plainrun.js serve` on a
+ * temp data dir (embedded SQLite) and a free port, roles api+worker, default log level
+ * (warn). This process creates an API key with `plainrun keys create`, creates and
+ * publishes a one-statement process through the API, then runs autocannon (in this
+ * process) with N connections POSTing /api/v2/runs for the given seconds, `--reps` times
+ * (after a warm-up). Per repetition: accepted runs/s (2xx answers / duration), p50/p99
+ * latency, non-2xx and errors, and the runs the workers finished meanwhile (read from the
+ * store file). The last line is one JSON object with every figure.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { countRunsByStatus, openStore } from "../../src/store/index.ts";
+import { formatSpread, round, spread } from "../lib/stats.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/plainrun.js");
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+const seconds = arg("seconds", 10);
+const reps = arg("reps", 3);
+const connections = arg("connections", 50);
+const concurrency = arg("concurrency", 4);
+const warmup = arg("warmup", 3);
+const rolesIdx = process.argv.indexOf("--roles");
+const roles = rolesIdx >= 0 ? (process.argv[rolesIdx + 1] as string) : "api,worker";
+
+interface Rep {
+  accepted_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  non2xx: number;
+  errors: number;
+  finished_per_s: number;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-api-"));
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "serve",
+      "--data-dir",
+      dir,
+      "--port",
+      "0",
+      "--concurrency",
+      String(concurrency),
+      "--roles",
+      roles,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } },
+  );
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /Plainrun listening on (http:\/\/\S+)/.exec(out);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`server exited (${code}): ${out}`)));
+    });
+    const keyOut = execFileSync(
+      process.execPath,
+      [BIN, "keys", "create", "bench", "--data-dir", dir],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    const key = keyOut.trim().split("\n").pop() as string;
+    const headers = { "x-api-key": key, "content-type": "application/json" };
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return res.json() as Promise<{ id: string }>;
+    };
+    const p = await post("/api/v2/processes", { name: "bench", source: "the done is true" });
+    await post(`/api/v2/processes/${p.id}/publish`, {});
+
+    const store = await openStore({ url: `sqlite:${join(dir, "plainrun.sqlite")}` });
+    const finished = async () => (await countRunsByStatus(store.db)).Succeeded ?? 0;
+    const body = JSON.stringify({ process_id: p.id, inputs: {} });
+    const fire = (duration: number) =>
+      autocannon({
+        url: `${url}/api/v2/runs`,
+        method: "POST",
+        headers,
+        body,
+        connections,
+        duration,
+      });
+
+    console.log(
+      `bench/api: POST /api/v2/runs, ${connections} connections, ${seconds} s x ${reps}, server = child process (SQLite, workers concurrency ${concurrency})`,
+    );
+    await fire(warmup);
+    const results: Rep[] = [];
+    for (let i = 0; i < reps; i++) {
+      const before = await finished();
+      const r = await fire(seconds);
+      const after = await finished();
+      const duration = r.duration || seconds;
+      const rep: Rep = {
+        accepted_per_s: r["2xx"] / duration,
+        p50_ms: r.latency.p50,
+        p99_ms: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+        finished_per_s: (after - before) / duration,
+      };
+      results.push(rep);
+      console.log(
+        `  rep ${i + 1}: ${rep.accepted_per_s.toFixed(0)} runs/s accepted, p50 ${rep.p50_ms} ms, p99 ${rep.p99_ms} ms, non-2xx ${rep.non2xx}, errors ${rep.errors}; workers finished ${rep.finished_per_s.toFixed(0)} runs/s`,
+      );
+    }
+    const counts = await countRunsByStatus(store.db);
+    await store.close();
+    const acc = spread(results.map((r) => r.accepted_per_s));
+    const p99 = spread(results.map((r) => r.p99_ms));
+    const fin = spread(results.map((r) => r.finished_per_s));
+    console.log(`accepted runs/s: ${formatSpread(acc)}   (median (min–max))`);
+    console.log(`p99 latency ms:  ${formatSpread(p99, 1)}`);
+    console.log(`finished runs/s: ${formatSpread(fin)}   (workers, same process as the API)`);
+    const target = acc.median >= 5000 && p99.median <= 25;
+    console.log(`target (>= 5000 runs/s, p99 <= 25 ms): ${target ? "met" : "NOT met"}`);
+    console.log(
+      JSON.stringify({
+        bench: "api",
+        server: "child process",
+        database: "sqlite",
+        connections,
+        seconds,
+        reps,
+        worker_concurrency: concurrency,
+        accepted_per_s: {
+          median: round(acc.median, 0),
+          min: round(acc.min, 0),
+          max: round(acc.max, 0),
+        },
+        p99_ms: { median: p99.median, min: p99.min, max: p99.max },
+        p50_ms: results.map((r) => r.p50_ms),
+        finished_per_s: {
+          median: round(fin.median, 0),
+          min: round(fin.min, 0),
+          max: round(fin.max, 0),
+        },
+        non2xx: results.reduce((a, r) => a + r.non2xx, 0),
+        errors: results.reduce((a, r) => a + r.errors, 0),
+        runs_by_status: counts,
+        target_met: target,
+      }),
+    );
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

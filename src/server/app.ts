@@ -1,0 +1,186 @@
+// The HTTP application: Fastify with zod schemas (validation, OpenAPI 3.1 from the same
+// schemas), problem+json errors, API keys and sessions, the REST API v2 under /api/v2, the
+// browsable docs at /api/docs and the UI's static files.
+import fastifyCookie from "@fastify/cookie";
+import fastifyMultipart from "@fastify/multipart";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Engine } from "../engine/index.ts";
+import { Accounts, LoginLimiter } from "./auth/accounts.ts";
+import { ApiKeyCache } from "./auth/apiKeys.ts";
+import { installAuthHook } from "./auth/hook.ts";
+import { resolveConfig, type ServerConfig } from "./config.ts";
+import { errorToProblem, problem, sendProblem } from "./problems.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { FILES_URL, fileRoutes } from "./routes/files.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { keyRoutes } from "./routes/keys.ts";
+import { processRoutes } from "./routes/processes.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { apiRegistry } from "./schemas.ts";
+import { registerStatic } from "./static.ts";
+
+export const API_PREFIX = "/api/v2";
+export const VERSION = "0.1.0";
+
+export type AppConfig = Pick<
+  ServerConfig,
+  | "bodyLimit"
+  | "uploadLimit"
+  | "keyCacheTtlMs"
+  | "sessionTtlHours"
+  | "loginMaxFailures"
+  | "loginWindowMs"
+  | "sseHeartbeatMs"
+  | "webDir"
+  | "trustProxy"
+  | "logLevel"
+>;
+
+export interface AppOptions {
+  engine: Engine;
+  config?: Partial<AppConfig>;
+  /** Roles of this process, reported by /health. */
+  roles?: string[];
+}
+
+export interface PlainrunApp {
+  app: FastifyInstance;
+  keys: ApiKeyCache;
+  accounts: Accounts;
+  /** Closes the HTTP server, ends event streams and flushes last-used times. */
+  close(): Promise<void>;
+}
+
+const DESCRIPTION = `The REST API of Plainrun: processes written in plain English, run as durable runs.
+
+Authenticate with an API key (\`x-api-key: KEY\` or \`Authorization: Bearer KEY\`; create one with \`plainrun keys create NAME\`) or a login session (cookie from \`POST /api/v2/auth/login\`; writes then need the \`x-csrf-token\` header). Errors are \`application/problem+json\`.`;
+
+export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
+  const config: AppConfig = { ...resolveConfig({}, {}), ...opts.config };
+  const { engine } = opts;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented by their zod schemas and serialized as they are: re-validating
+  // every answer would cost the hot path; the tests check answers against the document.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  // JSON: an empty body counts as no body (so POST .../publish with a JSON content type works).
+  const defaultJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    if (typeof body === "string" && body.trim() === "") return done(null, undefined);
+    defaultJson(req, body as string, done);
+  });
+
+  app.setErrorHandler((err, request, reply) => sendProblem(reply, errorToProblem(err, request)));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (!path.startsWith("/api/") && request.method === "GET" && app.plainrunUi) {
+      return reply.sendFile("index.html");
+    }
+    return sendProblem(
+      reply,
+      problem(404, "not-found", "Not found", `No route ${request.method} ${path}.`),
+    );
+  });
+
+  const keys = new ApiKeyCache(engine.store, config.keyCacheTtlMs);
+  const accounts = new Accounts(engine.store, config.sessionTtlHours * 3600 * 1000);
+  const limiter = new LoginLimiter(config.loginMaxFailures, config.loginWindowMs);
+  const streams = new Set<() => void>();
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploadLimit, files: 1, fields: 10, parts: 20 },
+  });
+
+  const baseTransform = createJsonSchemaTransform({ schemaRegistry: apiRegistry, skipList: [] });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Plainrun API", version: "2.0.0", description: DESCRIPTION },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+          bearer: { type: "http", scheme: "bearer" },
+          session: { type: "apiKey", in: "cookie", name: "plainrun_session" },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }, { session: [] }],
+    },
+    hideUntagged: true,
+    transform: (input) => {
+      const out = baseTransform(input) as { schema: Record<string, unknown>; url: string };
+      const route = (input as { route?: { config?: { public?: boolean }; method?: unknown } })
+        .route;
+      if (route?.config?.public) out.schema.security = [];
+      if (input.url === FILES_URL && route?.method === "POST") {
+        out.schema.consumes = ["multipart/form-data"];
+        out.schema.body = {
+          type: "object",
+          properties: { file: { type: "string", format: "binary" } },
+          required: ["file"],
+        };
+      }
+      return out as never;
+    },
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: apiRegistry }),
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    uiConfig: { docExpansion: "list", deepLinking: true },
+  });
+
+  await app.register(
+    async (api) => {
+      installAuthHook(api, { keys, accounts });
+      api.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+      await api.register(healthRoutes, {
+        info: { version: VERSION, dialect: engine.store.dialect.name, roles: opts.roles ?? [] },
+      });
+      await api.register(authRoutes, { accounts, limiter });
+      await api.register(keyRoutes, { store: engine.store, keys });
+      await api.register(processRoutes, { engine });
+      await api.register(runRoutes, { engine, heartbeatMs: config.sseHeartbeatMs, streams });
+      await api.register(fileRoutes, { engine, uploadLimit: config.uploadLimit });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  await registerStatic(app, config.webDir);
+
+  // Event streams never end on their own while a run goes on: end them so close() can finish.
+  app.addHook("preClose", async () => {
+    for (const end of [...streams]) end();
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    keys,
+    accounts,
+    close() {
+      closed ??= (async () => {
+        await app.close();
+        await keys.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Who is calling: an API key (`x-api-key: KEY` or `Authorization: Bearer KEY`) or a login
+// session (cookie). Every /api/v2 route needs one of them unless its config says `public`.
+// Writes authenticated by the cookie must carry the session's CSRF token in `x-csrf-token`.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { HttpProblem } from "../problems.ts";
+import type { Accounts } from "./accounts.ts";
+import type { ApiKeyCache } from "./apiKeys.ts";
+import { sameSecret } from "./secrets.ts";
+
+export const SESSION_COOKIE = "plainrun_session";
+export const CSRF_HEADER = "x-csrf-token";
+
+export type Principal =
+  | { kind: "key"; id: string; name: string }
+  | {
+      kind: "session";
+      userId: string;
+      email: string;
+      role: string;
+      csrfToken: string;
+      idHash: string;
+    };
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** No key or session needed (health, login, setup, the OpenAPI document). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The secret a request carries, from `x-api-key` or `Authorization: Bearer`. */
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const h = request.headers["x-api-key"];
+  if (typeof h === "string" && h) return h.trim();
+  const auth = request.headers.authorization;
+  if (typeof auth === "string") {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Who did it, as recorded on runs ("key:NAME" or the user's email). */
+export function actorOf(p: Principal | null): string | undefined {
+  if (!p) return undefined;
+  return p.kind === "key" ? `key:${p.name}` : p.email;
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, "unauthorized", "Authentication needed", detail, {});
+
+export function installAuthHook(
+  app: FastifyInstance,
+  deps: { keys: ApiKeyCache; accounts: Accounts },
+): void {
+  app.decorateRequest("principal", null);
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.routeOptions.config?.public) return;
+    const secret = presentedKey(request);
+    if (secret !== undefined) {
+      const key = await deps.keys.check(secret);
+      if (!key) {
+        reply.header("www-authenticate", 'Bearer realm="plainrun"');
+        throw unauthorized("This API key is not valid: unknown or revoked.");
+      }
+      request.principal = { kind: "key", id: key.id, name: key.name };
+      return;
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) {
+      const s = await deps.accounts.session(cookie);
+      if (s) {
+        if (!SAFE_METHODS.has(request.method)) {
+          const token = request.headers[CSRF_HEADER];
+          if (typeof token !== "string" || !sameSecret(token, s.csrfToken)) {
+            throw new HttpProblem(
+              403,
+              "csrf",
+              "CSRF token missing or wrong",
+              `Writes with a session cookie need the session's token in the ${CSRF_HEADER} header (from POST /api/v2/auth/login or GET /api/v2/auth/me).`,
+            );
+          }
+        }
+        request.principal = { kind: "session", ...s };
+        return;
+      }
+    }
+    reply.header("www-authenticate", 'Bearer realm="plainrun"');
+    throw unauthorized(
+      cookie
+        ? "The session has expired: log in again."
+        : "Send an API key (x-api-key header or Authorization: Bearer) or log in.",
+    );
+  });
+}

@@ -1,0 +1,68 @@
+// Files: multipart upload (one file, size-limited) into the content-addressed store.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Engine } from "../../engine/index.ts";
+import { HttpProblem } from "../problems.ts";
+import { apiRegistry, IdParams, problems } from "../schemas.ts";
+
+export const StoredFile = z.object({
+  id: z.string().describe("sha-256 of the bytes; pass it in file_ids or as an input {file_id}."),
+  name: z.string(),
+  type: z.string(),
+  size: z.int(),
+});
+apiRegistry.add(StoredFile, { id: "StoredFile" });
+
+export const FILES_URL = "/api/v2/files";
+
+export const fileRoutes: FastifyPluginAsyncZod<{ engine: Engine; uploadLimit: number }> = async (
+  app,
+  { engine, uploadLimit },
+) => {
+  app.post(
+    "/files",
+    {
+      schema: {
+        tags: ["files"],
+        summary: "Upload a file (multipart/form-data, field `file`)",
+        description: `At most ${uploadLimit} bytes (413 beyond).`,
+        response: { 201: StoredFile, ...problems(401, 403, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new HttpProblem(
+          415,
+          "unsupported-media-type",
+          "Unsupported content type",
+          "Send the file as multipart/form-data in a field named file.",
+        );
+      }
+      const part = await request.file({ limits: { fileSize: uploadLimit, files: 1 } });
+      if (!part) {
+        throw new HttpProblem(422, "validation", "The request is not valid", "file: is required", {
+          errors: [{ field: "file", message: "is required" }],
+        });
+      }
+      const bytes = await part.toBuffer();
+      const stored = await engine.files.put(new Uint8Array(bytes), {
+        name: part.filename || "upload",
+        type: part.mimetype,
+      });
+      return reply.code(201).header("location", `${FILES_URL}/${stored.id}`).send(stored);
+    },
+  );
+
+  app.get(
+    "/files/:id",
+    {
+      schema: {
+        tags: ["files"],
+        summary: "A stored file's name, type and size",
+        params: IdParams,
+        response: { 200: StoredFile, ...problems(401, 404) },
+      },
+    },
+    async (request) => engine.files.meta(request.params.id),
+  );
+};

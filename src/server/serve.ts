@@ -1,0 +1,175 @@
+// `plainrun serve` as a function: opens the store, starts this process's roles (the HTTP API
+// and UI, the workers, and later the SMTP listener and the scheduler), and stops them in
+// order. Roles other than api and worker plug in through registerRole(): the triggers'
+// modules call it, and this file needs no change for them.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { sql } from "kysely";
+import pino from "pino";
+import { createEngine, type Engine, type WorkerPoolHandle } from "../engine/index.ts";
+import { openStore, type Store } from "../store/index.ts";
+import { buildApp, type PlainrunApp } from "./app.ts";
+import { type Role, type ServerConfig, storeUrl } from "./config.ts";
+import {
+  forwardNotifications,
+  startWorkerThread,
+  type WorkerThreadHandle,
+} from "./workerThread.ts";
+import { newWriteLockBuffer, WriteLock, withWriteLock } from "./writeLock.ts";
+
+/** What a role gets to start with. */
+export interface RoleContext {
+  config: ServerConfig;
+  store: Store;
+  engine: Engine;
+  logger: pino.Logger;
+  /** Prints a line for people (stdout). */
+  print(line: string): void;
+}
+
+export interface RoleHandle {
+  /** Stops the role; called on shutdown, in reverse start order. */
+  stop(): Promise<void>;
+}
+
+/** A role's starter: `smtp` (src/triggers/email) and `scheduler` (src/triggers/schedule) plug in here. */
+export type RoleStarter = (ctx: RoleContext) => Promise<RoleHandle>;
+
+const roleStarters = new Map<Role, RoleStarter>();
+
+/** Registers the starter of a role (the extension point for the SMTP listener and the scheduler). */
+export function registerRole(role: Role, start: RoleStarter): void {
+  roleStarters.set(role, start);
+}
+
+export interface RunningServer {
+  /** The URL the API listens on (when the api role runs). */
+  url: string | undefined;
+  port: number | undefined;
+  engine: Engine;
+  store: Store;
+  http: PlainrunApp | undefined;
+  /**
+   * Graceful stop: stops accepting requests and claiming runs, lets running runs finish for
+   * up to shutdownGraceMs, hands the rest back (their leases released, they resume on another
+   * worker), then closes the store.
+   */
+  close(): Promise<void>;
+}
+
+function urlOf(host: string, port: number): string {
+  const h = host.includes(":") ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+export async function startServer(
+  config: ServerConfig,
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
+  const url0 = storeUrl(config);
+  const opened = await openStore({ url: url0, poolSize: config.pgPoolSize });
+  const inThread = config.workerThread && config.roles.includes("worker");
+  let thread: WorkerThreadHandle | undefined;
+  const lockBuffer =
+    inThread && opened.dialect.name === "sqlite" ? newWriteLockBuffer() : undefined;
+  // The worker thread checkpoints the WAL (see workerThreadMain.ts); this connection never does.
+  if (lockBuffer) await sql`pragma wal_autocheckpoint = 0`.execute(opened.db);
+  const store = inThread
+    ? forwardNotifications(
+        lockBuffer ? withWriteLock(opened, new WriteLock(lockBuffer)) : opened,
+        (channel, payload) => thread?.notify(channel, payload),
+      )
+    : opened;
+  const engine = createEngine({
+    store,
+    limits: { maxFileBytes: config.uploadLimit },
+    logger,
+  });
+  const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+  let http: PlainrunApp | undefined;
+  let url: string | undefined;
+  let port: number | undefined;
+  let pool: WorkerPoolHandle | undefined;
+  try {
+    const roles = new Set(config.roles);
+    if (roles.has("worker") && inThread) {
+      thread = await startWorkerThread({
+        url: url0,
+        poolSize: config.pgPoolSize,
+        concurrency: config.concurrency,
+        logLevel: config.logLevel,
+        pollMs: 250,
+        writeLock: lockBuffer,
+      });
+    } else if (roles.has("worker")) {
+      pool = await engine.startWorkers({ concurrency: config.concurrency, logger });
+    }
+    for (const role of config.roles) {
+      if (role === "api" || role === "worker") continue;
+      const start = roleStarters.get(role);
+      if (!start) {
+        logger.warn({ role }, `role "${role}" is not available in this build yet; skipped`);
+        print(`Plainrun: the ${role} role is not available yet; skipped.`);
+        continue;
+      }
+      const handle = await start({ config, store, engine, logger, print });
+      stops.push({ name: role, stop: () => handle.stop() });
+    }
+    if (roles.has("api")) {
+      http = await buildApp({ engine, config, roles: config.roles });
+      // The first admin (or the setup token) exists before the first request can arrive.
+      const boot = await http.accounts.bootstrap({
+        email: config.adminEmail,
+        password: config.adminPassword,
+      });
+      await http.app.listen({ port: config.port, host: config.host });
+      const address = http.app.server.address();
+      port = typeof address === "object" && address ? address.port : config.port;
+      url = urlOf(config.host, port);
+      print(`Plainrun listening on ${url}`);
+      if (boot.created) print(`Created the admin account ${boot.created.email}.`);
+      if (boot.setupToken) {
+        const base = (config.publicUrl ?? url).replace(/\/+$/, "");
+        print(
+          `No account yet: create the admin at ${base}/setup?token=${boot.setupToken} (one use, valid 24 hours).`,
+        );
+      }
+    } else if (pool || thread) {
+      print(`Plainrun worker started (${config.concurrency} runs at once)`);
+    }
+  } catch (err) {
+    await http?.close().catch(() => {});
+    for (const s of stops.reverse()) await s.stop().catch(() => {});
+    await pool?.stop({ graceMs: 0 }).catch(() => {});
+    await thread?.stop(0).catch(() => {});
+    await engine.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    engine,
+    store,
+    http,
+    close() {
+      closing ??= (async () => {
+        // New requests and new claims stop first; then running runs get their grace.
+        await http?.close().catch((err) => logger.error({ err }, "closing HTTP failed"));
+        for (const s of stops.reverse()) {
+          await s.stop().catch((err) => logger.error({ err, role: s.name }, "stopping failed"));
+        }
+        await pool?.stop({ graceMs: config.shutdownGraceMs });
+        await thread?.stop(config.shutdownGraceMs);
+        await engine.close();
+        await store.close();
+        logger.flush();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// The OpenAPI document: valid OpenAPI 3.1 (checked by a validator library), covers every
+// route, and is enough on its own to build a typed client (openapi-typescript at test time,
+// type-checked with tsc) that creates a process, publishes it, runs it and reads its outputs.
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+// Async: the server under test lives in this process and must keep answering.
+const run = promisify(execFile);
+let s: TestServer;
+let doc: any;
+beforeAll(async () => {
+  s = await startTestServer("sqlite");
+  const res = await fetch(`${s.url}/api/v2/openapi.json`);
+  doc = await res.json();
+});
+afterAll(() => s.close());
+
+describe("OpenAPI document", () => {
+  it("is valid OpenAPI 3.1", async () => {
+    expect(doc.openapi).toBe("3.1.0");
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("describes every route, its security and problem answers", () => {
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      ([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    for (const op of [
+      "GET /api/v2/health",
+      "GET /api/v2/processes",
+      "POST /api/v2/processes",
+      "GET /api/v2/processes/{id}",
+      "PATCH /api/v2/processes/{id}",
+      "POST /api/v2/processes/{id}/check",
+      "POST /api/v2/processes/{id}/publish",
+      "GET /api/v2/processes/{id}/versions",
+      "POST /api/v2/processes/{id}/restore",
+      "POST /api/v2/runs",
+      "GET /api/v2/runs",
+      "GET /api/v2/runs/{id}",
+      "POST /api/v2/runs/{id}/cancel",
+      "POST /api/v2/runs/{id}/answer",
+      "GET /api/v2/runs/{id}/events",
+      "GET /api/v2/runs/{id}/events/stream",
+      "POST /api/v2/runs/actions/{action}",
+      "POST /api/v2/files",
+      "GET /api/v2/keys",
+      "POST /api/v2/keys",
+      "DELETE /api/v2/keys/{id}",
+      "POST /api/v2/auth/login",
+    ]) {
+      expect(ops).toContain(op);
+    }
+    expect(doc.paths["/api/v2/health"].get.security).toEqual([]);
+    expect(doc.security).toEqual([{ apiKey: [] }, { bearer: [] }, { session: [] }]);
+    const run = doc.components.schemas.Run;
+    expect(run.properties.status.enum).toEqual([
+      "Pending",
+      "Running",
+      "AwaitingAnswer",
+      "Succeeded",
+      "Failed",
+      "Cancelled",
+      "TimedOut",
+    ]);
+    const start = doc.paths["/api/v2/runs"].post;
+    expect(start.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
+    expect(start.parameters.some((p: { name: string }) => p.name === "idempotency-key")).toBe(true);
+    expect(start.responses["422"]).toBeDefined();
+    expect(
+      doc.paths["/api/v2/files"].post.requestBody.content["multipart/form-data"],
+    ).toBeDefined();
+  });
+
+  it("is served as a browsable page at /api/docs", async () => {
+    const page = await fetch(`${s.url}/api/docs`, { redirect: "follow" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/swagger/i);
+  });
+
+  it("builds a typed client from nothing but the document, which runs a process", async () => {
+    const dir = join(ROOT, "node_modules/.cache", `plainrun-openapi-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+      await run(
+        process.execPath,
+        [
+          join(ROOT, "node_modules/openapi-typescript/bin/cli.js"),
+          `${s.url}/api/v2/openapi.json`,
+          "-o",
+          join(dir, "api.ts"),
+        ],
+        { cwd: ROOT },
+      );
+      writeFileSync(
+        join(dir, "client.ts"),
+        `import createClient from "openapi-fetch";
+import type { paths } from "./api.ts";
+
+const [baseUrl, key] = process.argv.slice(2) as [string, string];
+const client = createClient<paths>({ baseUrl, headers: { "x-api-key": key } });
+const created = await client.POST("/api/v2/processes", {
+  body: { name: "generated client", source: "the total is the price * 2" },
+});
+if (!created.data) throw new Error(JSON.stringify(created.error));
+const id: string = created.data.id;
+const published = await client.POST("/api/v2/processes/{id}/publish", { params: { path: { id } } });
+if (!published.data) throw new Error(JSON.stringify(published.error));
+const started = await client.POST("/api/v2/runs", {
+  body: { process_id: id, inputs: { price: 21 } },
+  params: { header: { "idempotency-key": "generated-1" } },
+});
+if (!started.data) throw new Error(JSON.stringify(started.error));
+const runId: string = started.data.id;
+const deadline = Date.now() + 30_000;
+for (;;) {
+  if (Date.now() > deadline) throw new Error("the run did not finish");
+  const got = await client.GET("/api/v2/runs/{id}", { params: { path: { id: runId } } });
+  if (!got.data) throw new Error(JSON.stringify(got.error));
+  const status: "Pending" | "Running" | "AwaitingAnswer" | "Succeeded" | "Failed" | "Cancelled" | "TimedOut" = got.data.status;
+  if (status !== "Pending" && status !== "Running") {
+    console.log(JSON.stringify({ version: published.data.version, status, outputs: got.data.outputs }));
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 20));
+}
+`,
+      );
+      // The generated types must type-check the client (a wrong path or field fails here).
+      await run(
+        process.execPath,
+        [
+          join(ROOT, "node_modules/typescript/bin/tsc"),
+          "--ignoreConfig",
+          "--noEmit",
+          "--strict",
+          "--target",
+          "es2022",
+          "--module",
+          "nodenext",
+          "--moduleResolution",
+          "nodenext",
+          "--allowImportingTsExtensions",
+          "--skipLibCheck",
+          "--types",
+          "node",
+          join(dir, "client.ts"),
+        ],
+        { cwd: ROOT },
+      ).catch((err: { stdout?: string }) => {
+        throw new Error(`the generated types do not fit the client:\n${err.stdout}`);
+      });
+      const { stdout: out } = await run(
+        process.execPath,
+        ["--import", "tsx", join(dir, "client.ts"), s.url, s.key],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      expect(JSON.parse(out.trim())).toEqual({
+        version: 1,
+        status: "Succeeded",
+        outputs: { total: 42 },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

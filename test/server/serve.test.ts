@@ -1,0 +1,183 @@
+// The real CLI as child processes: `plainrun serve` prints its URL, serves the API and UI
+// fallback, runs runs on its worker thread, and exits 0 on SIGTERM; `plainrun keys create`
+// prints the secret last and that secret works.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/plainrun.js");
+const run = promisify(execFile);
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+    const onData = () => {
+      const m = /Plainrun listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        resolve({ child, url: m[1], output: () => out, exited });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+  });
+}
+
+describe("plainrun serve and plainrun keys", () => {
+  let dir: string;
+  let server: Served;
+  let secret: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "plainrun-serve-"));
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, "keys", "create", "ci key", "--data-dir", dir],
+      {
+        cwd: ROOT,
+      },
+    );
+    secret = stdout.trimEnd().split("\n").at(-1) as string;
+    server = await serve(["--data-dir", dir, "--concurrency", "2"]);
+  }, 60_000);
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keys create prints the secret as its last line", () => {
+    expect(secret).toMatch(/^prk_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("prints its URL and a one-time setup link; serves health, the home page and setup", async () => {
+    expect(server.output()).toMatch(/Plainrun listening on http:\/\/127\.0\.0\.1:\d+/);
+    for (let i = 0; i < 100 && !/setup\?token=/.test(server.output()); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(server.output()).toMatch(/\/setup\?token=[A-Za-z0-9_-]+/);
+    const health = await fetch(`${server.url}/api/v2/health`);
+    expect(await health.json()).toMatchObject({
+      status: "ok",
+      database: "sqlite",
+      roles: ["api", "worker"],
+    });
+    const home = await fetch(`${server.url}/`);
+    expect(await home.text()).toContain('href="/api/docs"');
+    expect((await fetch(`${server.url}/setup`)).status).toBe(200);
+  });
+
+  it("accepts the CLI's key and runs a run on its workers", async () => {
+    const h = { "x-api-key": secret, "content-type": "application/json" };
+    const p = await fetch(`${server.url}/api/v2/processes`, {
+      method: "POST",
+      headers: h,
+      body: JSON.stringify({ name: "hello", source: 'say "hi"' }),
+    });
+    expect(p.status).toBe(201);
+    const { id } = (await p.json()) as { id: string };
+    await fetch(`${server.url}/api/v2/processes/${id}/publish`, {
+      method: "POST",
+      headers: { "x-api-key": secret },
+    });
+    const r = await fetch(`${server.url}/api/v2/runs`, {
+      method: "POST",
+      headers: h,
+      body: JSON.stringify({ process: "hello" }),
+    });
+    expect(r.status).toBe(202);
+    const runId = ((await r.json()) as { id: string }).id;
+    let status = "Pending";
+    let log: string[] = [];
+    for (let i = 0; i < 200 && ["Pending", "Running"].includes(status); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      const got = (await (
+        await fetch(`${server.url}/api/v2/runs/${runId}`, { headers: h })
+      ).json()) as {
+        status: string;
+        log: string[];
+      };
+      status = got.status;
+      log = got.log;
+    }
+    expect(status).toBe("Succeeded");
+    expect(log).toEqual(["hi"]);
+    const bad = await fetch(`${server.url}/api/v2/runs`, { headers: { "x-api-key": "prk_wrong" } });
+    expect(bad.status).toBe(401);
+  });
+
+  it("keys revoke works against the same data dir", async () => {
+    await run(process.execPath, [BIN, "keys", "create", "temp", "--data-dir", dir], { cwd: ROOT });
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, "keys", "list", "--json", "--data-dir", dir],
+      { cwd: ROOT },
+    );
+    const keys = JSON.parse(stdout) as Array<{ name: string; revoked_at: string | null }>;
+    expect(keys.map((k) => k.name).sort()).toEqual(["ci key", "temp"]);
+    expect(stdout).not.toContain(secret);
+    const rev = await run(process.execPath, [BIN, "keys", "revoke", "temp", "--data-dir", dir], {
+      cwd: ROOT,
+    });
+    expect(rev.stdout).toMatch(/Revoked API key "temp"/);
+  });
+
+  it("exits 0 on SIGTERM after stopping cleanly", async () => {
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toMatch(/Plainrun stopped\./);
+  }, 30_000);
+
+  it("creates the first admin from environment variables instead of a setup link", async () => {
+    const d2 = mkdtempSync(join(tmpdir(), "plainrun-serve-"));
+    const s2 = await serve(["--data-dir", d2, "--roles", "api"], {
+      PLAINRUN_ADMIN_EMAIL: "ops@example.com",
+      PLAINRUN_ADMIN_PASSWORD: "a long password",
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(s2.output()).not.toMatch(/setup\?token/);
+      const login = await fetch(`${s2.url}/api/v2/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "ops@example.com", password: "a long password" }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      s2.child.kill("SIGINT");
+      expect(await s2.exited).toBe(0);
+      rmSync(d2, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("refuses a bad setting with a clear message", async () => {
+    const err = await run(process.execPath, [BIN, "serve", "--port", "abc"], { cwd: ROOT }).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((err as { stderr: string }).stderr).toMatch(/--port must be a whole number/);
+  });
+});
