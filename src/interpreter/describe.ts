@@ -1,6 +1,7 @@
 // Syntax tree back to short English: the text of a failed `ensure`, a question about
 // a value, and the statement label in the timeline.
-import type { CompareOp, Condition, Expr, Stmt, Target } from "../language/ast.ts";
+import type { Condition, Expr, Stmt, Target } from "../language/ast.ts";
+import { COMPARE_WORDS } from "../language/index.ts";
 
 function quote(s: string): string {
   return `"${s}"`;
@@ -81,25 +82,10 @@ function listText(items: string[], conj: string): string {
   return `${items.slice(0, -1).join(", ")} ${conj} ${items[items.length - 1]}`;
 }
 
-const OPS: Record<CompareOp, string> = {
-  is: "is",
-  isNot: "is not",
-  greater: "is greater than",
-  less: "is less than",
-  atLeast: "is at least",
-  atMost: "is at most",
-  contains: "contains",
-  notContains: "does not contain",
-  startsWith: "starts with",
-  endsWith: "ends with",
-  before: "is before",
-  after: "is after",
-};
-
 export function describeCondition(c: Condition): string {
   switch (c.kind) {
     case "compare":
-      return `${describeExpr(c.left)} ${OPS[c.op]} ${describeExpr(c.right)}`;
+      return `${describeExpr(c.left)} ${COMPARE_WORDS[c.op]} ${describeExpr(c.right)}`;
     case "test": {
       const words = {
         empty: "is empty",

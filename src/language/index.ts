@@ -4,5 +4,5 @@ export { type Diagnostic, formatDiagnostic } from "./diagnostics.ts";
 export { analyzeInputs } from "./inputs.ts";
 export { normalizeName, pluralOf, singularOf } from "./names.ts";
 export { type ParseResult, parse } from "./parser.ts";
-export { printCondition, printExpr, printProgram } from "./printer.ts";
+export { COMPARE_WORDS, printCondition, printExpr, printProgram } from "./printer.ts";
 export { stripSpans } from "./spans.ts";

@@ -1,6 +1,6 @@
 // Canonical source text for a syntax tree: parse(printProgram(t)) gives t back (spans
 // aside). Parentheses are added wherever a reader could attach words differently.
-import type { Condition, Expr, NameRef, Program, Stmt, Target } from "./ast.ts";
+import type { CompareOp, Condition, Expr, NameRef, Program, Stmt, Target } from "./ast.ts";
 import { lexLine } from "./lexer.ts";
 import { normalizeName, pluralOf } from "./names.ts";
 import { STOP_WORDS } from "./words.ts";
@@ -228,7 +228,8 @@ function printOperand(e: Expr, prec: number, right: boolean): string {
   return printExpr(e, "item");
 }
 
-const OPS: Record<string, string> = {
+/** How each comparison reads in English (also used by run-time messages). */
+export const COMPARE_WORDS: Record<CompareOp, string> = {
   is: "is",
   isNot: "is not",
   greater: "is greater than",
@@ -261,7 +262,7 @@ export function printCondition(c: Condition, whose = false): string {
   const value = whose ? "arith" : "item";
   switch (c.kind) {
     case "compare":
-      return `${printExpr(c.left, "item")} ${OPS[c.op]} ${printExpr(c.right, value)}`;
+      return `${printExpr(c.left, "item")} ${COMPARE_WORDS[c.op]} ${printExpr(c.right, value)}`;
     case "test":
       return `${printExpr(c.subject, "item")} ${TESTS[c.test]}`;
     case "oneOf": {
