@@ -68,7 +68,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 interface EndedRun {
   status: string;
-  outputs: Record<string, Json>;
+  outputs: Record<string, Json> | null;
   log: string[];
   error: { line: number | null; message: string } | null;
   question: { line: number; text: string } | null;
