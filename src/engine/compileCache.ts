@@ -69,6 +69,11 @@ export class CompileCache {
     }
   }
 
+  /** The compiled source if it is in memory (no store read, no LRU bump). */
+  peek(hash: string): Compiled | undefined {
+    return this.entries.get(hash);
+  }
+
   async get(hash: string): Promise<Compiled> {
     const hit = this.entries.get(hash);
     if (hit) {

@@ -3,6 +3,7 @@ import type { Store } from "../store/index.ts";
 import { EngineBus } from "./bus.ts";
 import { CompileCache } from "./compileCache.ts";
 import { FileService } from "./files.ts";
+import { GroupCommit } from "./groupCommit.ts";
 import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
 import { ProcessService } from "./processes.ts";
 import { RunService } from "./runs.ts";
@@ -42,7 +43,8 @@ export function createEngine(opts: EngineOptions): Engine {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const bus = new EngineBus();
   const cache = new CompileCache(store, opts.compileCacheSize ?? 500);
-  const starter = new RunStarter(store, bus, limits);
+  const group = new GroupCommit(store, store.dialect.writeConcurrency);
+  const starter = new RunStarter(store, bus, limits, group);
   const pools = new Set<WorkerPool>();
   return {
     store,
@@ -52,7 +54,7 @@ export function createEngine(opts: EngineOptions): Engine {
     files: new FileService(store, limits),
     startRun: (o) => starter.start(o),
     async startWorkers(w = {}) {
-      const pool = new WorkerPool(store, bus, cache, {
+      const pool = new WorkerPool(store, bus, cache, group, {
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...w,
       });

@@ -7,6 +7,18 @@
 // the statements after a checkpoint again produces the same record. A run taken over more
 // than maxRecoveries times ends Failed with the reason, so one run that kills its worker
 // (memory, a bug) cannot take down every worker in turn.
+//
+// Throughput: everything written per run goes through one group commit per engine
+// (groupCommit.ts): the runs startRun stores, the runs workers finish and the claims of new
+// runs share one transaction per event-loop turn (on PostgreSQL a few such transactions are
+// in flight at once), using statements precompiled per dialect (store/hot). A claim first
+// executes each fresh run for one short slice inside its own transaction; a run that ends
+// in it is written final in that same transaction, with the same events (Running, steps,
+// log, end) and the same row as a claim followed by a finish. This is safe for the same
+// reason as the recovery above: execution has no effect outside the run's record, so a
+// transaction that does not commit leaves the run Pending as if it had never been picked.
+// A pool never holds more leases than its concurrency (a finished run keeps its slot until
+// its write is in a transaction; the claim that refills the slot comes after it).
 export type { Diagnostic } from "./compileCache.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export { EngineError, type EngineErrorCode, isEngineError } from "./errors.ts";

@@ -4,19 +4,16 @@
 // many concurrent triggers cost one transaction.
 import type { Json } from "../interpreter/types.ts";
 import {
+  type Db,
   type FileRow,
   findProcess,
   getFiles,
   getIdempotencyKey,
   getRuns,
-  insertEvents,
   insertFiles,
   insertIdempotencyKeys,
-  insertRuns,
   type NewRunRow,
-  numberEvents,
   type ProcessRow,
-  type RunEventRow,
   STAGES,
   type Stage,
   type Store,
@@ -25,6 +22,7 @@ import {
 } from "../store/index.ts";
 import type { EngineBus } from "./bus.ts";
 import { EngineError } from "./errors.ts";
+import { type GroupCommit, PHASE_INSERT, type WriteContext } from "./groupCommit.ts";
 import { canonicalJson, newId, sha256 } from "./ids.ts";
 import { checkInputsShape, convertInputs, isPlainObject, referencedFileIds } from "./inputs.ts";
 import type { EngineLimits } from "./limits.ts";
@@ -69,6 +67,12 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+interface CommitResult {
+  inserted: Array<{ w: Waiting; row: NewRunRow }>;
+  rejected: Array<{ w: Waiting; err: unknown }>;
+  existingKeys: Array<{ w: Waiting; runId: string; bodyHash: string }>;
+}
+
 const MAX_BATCH = 1000;
 const MAX_KEY = 255;
 
@@ -97,13 +101,13 @@ function stageRule(
 
 export class RunStarter {
   private queue: Waiting[] = [];
-  private flushing = false;
-  private scheduled = false;
+  private submitted = false;
 
   constructor(
     private readonly store: Store,
     private readonly bus: EngineBus,
     private readonly limits: EngineLimits,
+    private readonly group: GroupCommit,
   ) {}
 
   /** Checks a trigger's request and turns it into a prepared run. */
@@ -216,124 +220,133 @@ export class RunStarter {
   enqueue(run: PreparedRun): Promise<Run> {
     return new Promise<Run>((resolve, reject) => {
       this.queue.push({ run, resolve, reject });
-      this.schedule();
+      if (!this.submitted) {
+        this.submitBatch();
+        // Local workers queue their claim now, so it joins the transaction that stores
+        // this run (claims come after stores in a batch): the run starts at its commit.
+        this.bus.wake();
+      }
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.flushing) return;
-    this.scheduled = true;
-    // setImmediate lets every startRun of this event-loop turn join the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+  /**
+   * One group-commit op stores every startRun waiting when its transaction begins (the
+   * batch is taken then, so calls made meanwhile still join it).
+   */
+  private submitBatch(): void {
+    this.submitted = true;
+    let batch: Waiting[] = [];
+    const taken = () => {
+      batch = this.queue.splice(0, MAX_BATCH);
+      this.submitted = false;
+      if (this.queue.length > 0) this.submitBatch();
+    };
+    this.group
+      .submit(PHASE_INSERT, (trx, ctx) => this.commit(trx, ctx, batch), taken)
+      .then(
+        (result) => this.settle(result),
+        (err) => {
+          for (const w of batch) w.reject(err);
+        },
+      );
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    try {
-      await this.commit(batch);
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-    } finally {
-      this.flushing = false;
-      if (this.queue.length > 0) this.schedule();
-    }
-  }
-
-  private async commit(batch: Waiting[]): Promise<void> {
+  /** The batch's writes; pure apart from the transaction, so it can be retried. */
+  private async commit(trx: Db, ctx: WriteContext, batch: Waiting[]): Promise<CommitResult> {
     const now = Date.now();
-    const done: Array<() => void> = [];
-    const existingKeys: Array<{ w: Waiting; runId: string; bodyHash: string }> = [];
-    const inserted = await this.store.dialect.writeTransaction(async (trx) => {
-      const processes = new Map<string, ProcessRow | undefined>();
-      for (const ref of new Set(batch.map((w) => w.run.processRef))) {
-        processes.set(ref, await findProcess(trx, ref));
+    const result: CommitResult = { inserted: [], rejected: [], existingKeys: [] };
+    const processes = new Map<string, { p: ProcessRow; limitMs: number } | undefined>();
+    for (const w of batch) {
+      const ref = w.run.processRef;
+      if (processes.has(ref)) continue;
+      const p = await findProcess(trx, ref);
+      const settings = p ? (JSON.parse(p.settings) as { time_limit_ms?: number }) : {};
+      processes.set(ref, p ? { p, limitMs: settings.time_limit_ms ?? 600_000 } : undefined);
+    }
+    const accepted: Array<{ w: Waiting; row: NewRunRow }> = [];
+    for (const w of batch) {
+      const found = processes.get(w.run.processRef);
+      try {
+        if (!found)
+          throw new EngineError("not_found", `No process named or with id "${w.run.processRef}".`);
+        const { version, sourceHash } = stageRule(found.p, w.run);
+        accepted.push({
+          w,
+          row: this.newRow(w.run, found.p, version, sourceHash, now, found.limitMs),
+        });
+      } catch (err) {
+        result.rejected.push({ w, err });
       }
-      const accepted: Array<{ w: Waiting; row: NewRunRow }> = [];
-      for (const w of batch) {
-        const p = processes.get(w.run.processRef);
-        try {
-          if (!p)
-            throw new EngineError(
-              "not_found",
-              `No process named or with id "${w.run.processRef}".`,
-            );
-          const { version, sourceHash } = stageRule(p, w.run);
-          accepted.push({ w, row: this.newRow(w.run, p, version, sourceHash, now) });
-        } catch (err) {
-          done.push(() => w.reject(err));
+    }
+    // Idempotency keys first: a key that already exists (or repeats in this batch) stores no run.
+    const keyed = accepted.filter((a) => a.w.run.idempotency);
+    let toInsert = accepted;
+    if (keyed.length > 0) {
+      const firstByKey = new Map<string, (typeof accepted)[number]>();
+      for (const a of keyed) {
+        const k = a.w.run.idempotency?.key as string;
+        if (!firstByKey.has(k)) firstByKey.set(k, a);
+      }
+      const fresh = await insertIdempotencyKeys(
+        trx,
+        [...firstByKey.values()].map((a) => ({
+          key: a.w.run.idempotency?.key as string,
+          body_hash: a.w.run.idempotency?.bodyHash as string,
+          run_id: a.row.id,
+          created_at: now,
+        })),
+      );
+      const skip = new Set<Waiting>();
+      for (const a of keyed) {
+        const k = a.w.run.idempotency?.key as string;
+        const first = firstByKey.get(k);
+        if (first === a && fresh.has(k)) continue;
+        skip.add(a.w);
+        if (first === a || !fresh.has(k)) {
+          const row = await getIdempotencyKey(trx, k);
+          if (row) result.existingKeys.push({ w: a.w, runId: row.run_id, bodyHash: row.body_hash });
+        } else {
+          result.existingKeys.push({
+            w: a.w,
+            runId: first?.row.id as string,
+            bodyHash: first?.w.run.idempotency?.bodyHash as string,
+          });
         }
       }
-      // Idempotency keys first: a key that already exists (or repeats in this batch) stores no run.
-      const keyed = accepted.filter((a) => a.w.run.idempotency);
-      let toInsert = accepted;
-      if (keyed.length > 0) {
-        const firstByKey = new Map<string, (typeof accepted)[number]>();
-        for (const a of keyed) {
-          const k = a.w.run.idempotency?.key as string;
-          if (!firstByKey.has(k)) firstByKey.set(k, a);
-        }
-        const fresh = await insertIdempotencyKeys(
-          trx,
-          [...firstByKey.values()].map((a) => ({
-            key: a.w.run.idempotency?.key as string,
-            body_hash: a.w.run.idempotency?.bodyHash as string,
-            run_id: a.row.id,
-            created_at: now,
-          })),
-        );
-        const skip = new Set<Waiting>();
-        for (const a of keyed) {
-          const k = a.w.run.idempotency?.key as string;
-          const first = firstByKey.get(k);
-          if (first === a && fresh.has(k)) continue;
-          skip.add(a.w);
-          if (first === a || !fresh.has(k)) {
-            const row = await getIdempotencyKey(trx, k);
-            if (row) existingKeys.push({ w: a.w, runId: row.run_id, bodyHash: row.body_hash });
-          } else {
-            existingKeys.push({
-              w: a.w,
-              runId: first?.row.id as string,
-              bodyHash: first?.w.run.idempotency?.bodyHash as string,
-            });
-          }
-        }
-        toInsert = accepted.filter((a) => !skip.has(a.w));
-      }
-      const files = new Map<string, FileRow>();
-      for (const a of toInsert) for (const f of a.w.run.newFiles) files.set(f.id, f);
-      if (files.size > 0) await insertFiles(trx, [...files.values()]);
-      await insertRuns(
+      toInsert = accepted.filter((a) => !skip.has(a.w));
+    }
+    const files = new Map<string, FileRow>();
+    for (const a of toInsert) for (const f of a.w.run.newFiles) files.set(f.id, f);
+    if (files.size > 0) await insertFiles(trx, [...files.values()]);
+    if (toInsert.length > 0) {
+      await this.store.dialect.hot.insertRuns(
         trx,
         toInsert.map((a) => a.row),
       );
-      const events: RunEventRow[] = [];
       for (const a of toInsert) {
-        events.push(
-          ...numberEvents(
-            a.row.id,
-            1,
-            [{ type: "status", data: { status: "Pending", trigger: a.row.trigger } }],
-            now,
-          ),
-        );
+        ctx.events.push({
+          run_id: a.row.id,
+          seq: 1,
+          at: now,
+          type: "status",
+          data: `{"status":"Pending","trigger":${JSON.stringify(a.row.trigger)}}`,
+        });
       }
-      await insertEvents(trx, events);
-      if (toInsert.length > 0) await this.store.dialect.notify(trx, this.store.channels.wake, "");
-      return toInsert;
-    });
-    if (inserted.length > 0) this.bus.wake();
-    for (const a of inserted) {
+      ctx.notify = true;
+    }
+    result.inserted = toInsert;
+    return result;
+  }
+
+  /** After commit: wake the local workers and answer every caller of the batch. */
+  private settle(r: CommitResult): void {
+    if (r.inserted.length > 0) this.bus.wake();
+    for (const a of r.inserted) {
       a.w.resolve(toRun(a.row as Parameters<typeof toRun>[0]));
       this.bus.runEvents({ runId: a.row.id, seq: 1 });
     }
-    for (const f of done) f();
-    for (const e of existingKeys) {
+    for (const x of r.rejected) x.w.reject(x.err);
+    for (const e of r.existingKeys) {
       this.resolveExistingKey(e.runId, e.bodyHash, e.w.run).then(e.w.resolve, e.w.reject);
     }
   }
@@ -344,8 +357,8 @@ export class RunStarter {
     version: number | null,
     sourceHash: string,
     now: number,
+    timeLimitMs: number,
   ): NewRunRow {
-    const settings = JSON.parse(p.settings) as { time_limit_ms?: number };
     return {
       id: run.id,
       process_id: p.id,
@@ -374,7 +387,7 @@ export class RunStarter {
       attempts: 0,
       recoveries: 0,
       time_used_ms: 0,
-      time_limit_ms: settings.time_limit_ms ?? 600_000,
+      time_limit_ms: timeLimitMs,
       cancel_requested: 0,
       cancelled_by: null,
       event_seq: 1,

@@ -1,6 +1,12 @@
 // The store: schema, migrations and queries, the same on SQLite and PostgreSQL.
 
 export type { DialectName, StoreDialect } from "./dialects/dialect.ts";
+export type {
+  ClaimedRun,
+  ClaimOptions as HotClaimOptions,
+  FinishedRun,
+  HotPath,
+} from "./hot/hotPath.ts";
 export { type OpenStoreOptions, openStore, type Store } from "./openStore.ts";
 export { type ClaimOptions, claimRuns } from "./queries/claimRuns.ts";
 export { countRunsByStatus } from "./queries/countRuns.ts";

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { WorkerPoolHandle } from "../../src/engine/index.ts";
 import { EngineError } from "../../src/engine/index.ts";
+import { countRunsByStatus } from "../../src/store/index.ts";
 import {
   createTestEngine,
   publishedProcess,
@@ -76,6 +77,25 @@ describe.each(dialects)("run life cycle on %s", (dialect) => {
       { text: "Hello, Ada!" },
     ]);
     expect((await engine.runs.events(run.id, events.length - 1)).length).toBe(1);
+  });
+
+  it("holds no more leases than its concurrency and drains a backlog without the poll", async () => {
+    const { engine } = te;
+    await publishedProcess(engine, "busy", "repeat 300000 times\n  add 1 to the count\n");
+    await publishedProcess(engine, "quick", "the done is true\n");
+    const runs = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => engine.startRun({ process: i % 3 ? "quick" : "busy" })),
+    );
+    // A poll far away: every claim after the first must come from finished runs' slots.
+    pool = await engine.startWorkers({ concurrency: 3, leaseMs: 2000, pollMs: 60_000 });
+    let maxRunning = 0;
+    await until(async () => {
+      const counts = await countRunsByStatus(engine.store.db);
+      maxRunning = Math.max(maxRunning, counts.Running ?? 0);
+      return (counts.Succeeded ?? 0) === runs.length ? true : undefined;
+    });
+    expect(maxRunning).toBeGreaterThan(0);
+    expect(maxRunning).toBeLessThanOrEqual(3);
   });
 
   it("runs the draft, recording the exact source", async () => {

@@ -163,6 +163,75 @@ describe.each(dialects)("store on %s", (dialect) => {
     expect((await getRun(db, "r1"))?.status).toBe("Succeeded");
   });
 
+  it("hot path: claims oldest first, finishes with guards, and stores many events at once", async () => {
+    const { dialect } = t.store;
+    const { hot } = dialect;
+    const rows = ["r1", "r2", "r3", "r4"].map((id) => runRow(id, { event_seq: 1 }));
+    await dialect.writeTransaction((trx) => hot.insertRuns(trx, rows));
+    const end = (id: string, owner: string) => ({
+      id,
+      owner,
+      status: "Succeeded" as const,
+      outputs: '{"done":true}',
+      log: "[]",
+      timeline: "{}",
+      error: null,
+      finished_at: 7000,
+      time_used_ms: 5,
+      search_text: "x",
+      eventCount: 2,
+    });
+    const picked = await dialect.writeTransaction(async (trx) => {
+      const candidates = await hot.selectPending(trx, 3);
+      expect(candidates.map((c) => c.id)).toEqual(["r1", "r2", "r3"]);
+      const claimed = await hot.claimByIds(trx, ["r1", "r2"], {
+        owner: "w1",
+        leaseMs: 1000,
+        now: 5000,
+      });
+      // r3 is written final straight from Pending (executed within the claim).
+      const direct = await hot.finishPending(trx, [end("r3", "w1"), end("r4", "w1")], 5000);
+      return { claimed, direct };
+    });
+    expect(picked.claimed.map((c) => [c.id, c.attempts, c.event_seq])).toEqual([
+      ["r1", 1, 2],
+      ["r2", 1, 2],
+    ]);
+    expect(picked.direct).toEqual([3, 3]);
+    const r3 = await getRun(t.store.db, "r3");
+    expect(r3).toMatchObject({
+      status: "Succeeded",
+      attempts: 1,
+      started_at: 5000,
+      finished_at: 7000,
+      lease_owner: null,
+      event_seq: 3,
+    });
+    const seqs = await dialect.writeTransaction(async (trx) => ({
+      wrongOwner: await hot.finishRuns(trx, [end("r1", "w2")]),
+      ok: await hot.finishRuns(trx, [end("r1", "w1"), end("r2", "w1")]),
+      notPending: await hot.finishPending(trx, [end("r1", "w1")], 5000),
+      again: await hot.claimByIds(trx, ["r3"], { owner: "w2", leaseMs: 1000, now: 8000 }),
+    }));
+    expect(seqs).toEqual({
+      wrongOwner: [undefined],
+      ok: [4, 4],
+      notPending: [undefined],
+      again: [],
+    });
+    const events = Array.from({ length: 150 }, (_, i) => ({
+      run_id: "r1",
+      seq: i + 1,
+      at: 1,
+      type: "log",
+      data: JSON.stringify({ text: `line ${i}` }),
+    }));
+    await dialect.writeTransaction((trx) => hot.insertEvents(trx, events));
+    const stored = await listEvents(t.store.db, "r1", 0, 500);
+    expect(stored.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    expect(stored[149]?.data).toBe('{"text":"line 149"}');
+  });
+
   it("numbers events per run and reads them from a seq", async () => {
     const db = t.store.db;
     await insertRuns(db, [runRow("r1")]);

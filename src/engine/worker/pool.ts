@@ -5,24 +5,26 @@
 import { type ExecState, runSlice, start } from "../../interpreter/index.ts";
 import type { ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
 import {
+  type ClaimedRun,
   claimRuns,
-  insertEvents,
+  type NewEvent,
   numberEvents,
-  type RunRow,
   renewLeases,
   type Store,
 } from "../../store/index.ts";
-import type { EngineBus } from "../bus.ts";
+import type { EngineBus, RunEventNotice } from "../bus.ts";
 import type { CompileCache } from "../compileCache.ts";
+import { type GroupCommit, PHASE_CLAIM, PHASE_WRITE } from "../groupCommit.ts";
 import { newId } from "../ids.ts";
-import { BatchWriter } from "./batchWriter.ts";
 import { loadFileHost } from "./fileHost.ts";
 import {
+  applyUpdate,
   type HeldRun,
   type Progress,
   progressOf,
   type SegmentEnd,
-  writeSegment,
+  type SegmentWrite,
+  segmentWrite,
 } from "./runWrites.ts";
 
 export interface Logger {
@@ -71,7 +73,40 @@ interface Execution {
   done: Promise<void>;
 }
 
+/** A run begun inline, to continue after its claim commits. */
+interface Started {
+  held: HeldRun;
+  state: ExecState;
+  progress: Progress;
+}
+
+interface Claimed {
+  /** Runs to execute now (their claim committed). */
+  launch: Array<{ row: ClaimedRun; started?: Started }>;
+  /** The first claim's limit (0: no free slot by then). */
+  limit: number;
+  /** The last claim took as many runs as asked: there may be more. */
+  full: boolean;
+  notices: RunEventNotice[];
+}
+
+type FinishWrite = Extract<SegmentWrite, { kind: "finish" }>;
+/** What one inline slice came to. */
+type Inline =
+  | { kind: "finish"; held: HeldRun; w: FinishWrite }
+  | { kind: "update"; held: HeldRun; w: UpdateWrite }
+  | { kind: "running"; started: Started };
+type UpdateWrite = Extract<SegmentWrite, { kind: "update" }>;
+
+/** Interpreter time for one run executed inline in its claim's transaction. */
+const INLINE_SLICE_MS = 2;
+/** Interpreter time for all the runs executed inline in one claim's transaction. */
+const INLINE_BUDGET_MS = 10;
+/** Claims in one transaction while every claimed run ends inline. */
+const MAX_CLAIM_ROUNDS = 4;
+
 const silent: Logger = { warn() {}, error() {} };
+const noFiles: FileHost = { read: () => undefined };
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 export class WorkerPool implements WorkerPoolHandle {
@@ -85,11 +120,16 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly sliceMs: number;
   private readonly maxRecoveries: number;
   private readonly log: Logger;
-  private readonly writer: BatchWriter;
   private readonly running = new Map<string, Execution>();
+  /** Finished runs whose write is queued but not yet taken into a transaction. */
+  private unbatched = 0;
+  /** Runs claimed by a transaction in flight, not launched yet. */
+  private reserved = 0;
   private stopping = false;
   private mayHavePending = true;
   private nudgeFn: (() => void) | null = null;
+  /** A nudge arrived while the claim loop was busy: look again before sleeping. */
+  private nudged = false;
   private readonly cleanups: Array<() => void | Promise<void>> = [];
   private loopDone: Promise<void> = Promise.resolve();
 
@@ -97,6 +137,7 @@ export class WorkerPool implements WorkerPoolHandle {
     private readonly store: Store,
     private readonly bus: EngineBus,
     private readonly cache: CompileCache,
+    private readonly group: GroupCommit,
     opts: WorkerOptions = {},
   ) {
     this.workerId = opts.workerId ?? `worker-${newId()}`;
@@ -109,7 +150,6 @@ export class WorkerPool implements WorkerPoolHandle {
     this.sliceMs = opts.sliceMs ?? 20;
     this.maxRecoveries = opts.maxRecoveries ?? 2;
     this.log = opts.logger ?? silent;
-    this.writer = new BatchWriter(store, 500, () => this.nudge());
   }
 
   get active(): number {
@@ -148,7 +188,8 @@ export class WorkerPool implements WorkerPoolHandle {
   private nudge(): void {
     const f = this.nudgeFn;
     this.nudgeFn = null;
-    f?.();
+    if (f) f();
+    else this.nudged = true;
   }
 
   private cancelLocal(id: string): void {
@@ -156,75 +197,208 @@ export class WorkerPool implements WorkerPoolHandle {
     if (e) e.signal.aborted = true;
   }
 
-  /** Free slots, less a margin while finished runs still wait for their commit. */
+  /**
+   * Slots a claim may fill: a finished run whose write is still queued keeps its slot until
+   * that write is taken into a transaction, and a claim in the same transaction runs after
+   * it. So this pool never holds more leases than its concurrency (on PostgreSQL, where a
+   * few transactions commit concurrently, plus the finishes still committing elsewhere).
+   */
   private capacity(): number {
-    const backlog = Math.max(0, this.writer.size - this.concurrency * 4);
-    return this.concurrency - this.running.size - backlog;
+    return this.concurrency - this.running.size - this.reserved - this.unbatched;
   }
 
   private async claimLoop(): Promise<void> {
     while (!this.stopping) {
-      const free = this.capacity();
-      if (free > 0 && this.mayHavePending) {
-        let rows: RunRow[] = [];
+      if (this.mayHavePending && this.concurrency - this.running.size - this.reserved > 0) {
+        let got: Claimed;
         try {
-          rows = await this.claim(free, false);
+          got = await this.claim(false);
         } catch (err) {
           this.log.error({ err }, "claim failed");
           await new Promise((r) => setTimeout(r, this.pollMs));
           continue;
         }
-        if (rows.length < free) this.mayHavePending = false;
-        for (const row of rows) this.launch(row, false);
-        if (rows.length > 0) continue;
+        // A full claim may have left more behind: claim again at once. A short one means
+        // the queue looked empty; a wake-up, a freed slot or the poll looks again.
+        if (!got.full) this.mayHavePending = false;
+        for (const l of got.launch) this.launch(l.row, false, l.started);
+        if (got.limit > 0) continue;
       }
       if (this.stopping) break;
+      if (this.nudged) {
+        this.nudged = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         this.nudgeFn = resolve;
       });
     }
   }
 
-  private async claim(limit: number, expired: boolean): Promise<RunRow[]> {
-    const now = Date.now();
-    const rows = await this.store.dialect.writeTransaction(async (trx) => {
-      const claimed = await claimRuns(this.store.dialect, trx, {
-        owner: this.workerId,
-        leaseMs: this.leaseMs,
-        limit,
-        now,
-        expired,
+  /**
+   * Claims up to the free capacity in the next group commit (after its finishes). Fresh
+   * runs of a compiled source without files are first executed right there, for one short
+   * slice ("inline"): a run that ends in it is written Succeeded/Failed/… in the same
+   * transaction as its claim, with the same events as always (Running, steps, log, end).
+   * That is safe for the reason crash recovery is (index.ts): execution has no effect
+   * outside the run's record, so a transaction that does not commit leaves the run Pending
+   * as if nothing had happened. Other runs are launched after the commit as usual.
+   */
+  private async claim(expired: boolean): Promise<Claimed> {
+    let mine = 0;
+    try {
+      const out = await this.group.submit(PHASE_CLAIM, async (trx, ctx) => {
+        // Re-run alone after a failed batch: forget what the failed attempt reserved.
+        this.reserved -= mine;
+        mine = 0;
+        const res: Claimed = { launch: [], limit: 0, full: false, notices: [] };
+        const budgetEnd = performance.now() + INLINE_BUDGET_MS;
+        for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+          const limit = this.stopping ? 0 : Math.max(0, this.capacity());
+          if (round === 0) res.limit = limit;
+          if (limit === 0) break;
+          // Hold the slots while this claim is in flight (a recovery claim may run in a
+          // concurrent transaction); the ones not used are given back below.
+          this.reserved += limit;
+          mine += limit;
+          const launchedBefore = res.launch.length;
+          const now = Date.now();
+          const running = (attempt: number): NewEvent =>
+            expired
+              ? {
+                  type: "status",
+                  data: { status: "Running", worker: this.workerId, attempt, recovered: true },
+                }
+              : { type: "status", data: { status: "Running", worker: this.workerId, attempt } };
+          const launch = (r: ClaimedRun, started?: Started) => {
+            res.launch.push({ row: r, ...(started ? { started } : {}) });
+            res.notices.push({ runId: r.id, seq: r.event_seq });
+          };
+          const release = () => {
+            const unused = limit - (res.launch.length - launchedBefore);
+            this.reserved -= unused;
+            mine -= unused;
+          };
+          if (expired) {
+            const claimed = await claimRuns(this.store.dialect, trx, {
+              owner: this.workerId,
+              leaseMs: this.leaseMs,
+              limit,
+              now,
+              expired,
+            });
+            res.full = claimed.length === limit;
+            for (const r of claimed) {
+              ctx.events.push(...numberEvents(r.id, r.event_seq, [running(r.attempts)], now));
+              launch(r);
+            }
+            release();
+            break;
+          }
+          const { hot } = this.store.dialect;
+          const candidates = await hot.selectPending(trx, limit);
+          res.full = candidates.length === limit;
+          const finished: Array<{ attempt: number; w: FinishWrite }> = [];
+          const toClaim = new Map<string, Inline | undefined>();
+          for (const c of candidates) {
+            const ran = performance.now() < budgetEnd ? this.runInline(c, now) : undefined;
+            if (ran?.kind === "finish") finished.push({ attempt: c.attempts + 1, w: ran.w });
+            else toClaim.set(c.id, ran);
+          }
+          if (finished.length > 0) {
+            // Claimed and finished in one write: its events are Running, then the run's own.
+            const seqs = await hot.finishPending(
+              trx,
+              finished.map((f) => ({ ...f.w.row, eventCount: f.w.row.eventCount + 1 })),
+              now,
+            );
+            finished.forEach((f, k) => {
+              const last = seqs[k];
+              if (last === undefined) return;
+              ctx.events.push(
+                ...numberEvents(f.w.row.id, last, [running(f.attempt), ...f.w.events], now),
+              );
+              res.notices.push({ runId: f.w.row.id, seq: last });
+            });
+          }
+          if (toClaim.size > 0) {
+            const claimed = await hot.claimByIds(trx, [...toClaim.keys()], {
+              owner: this.workerId,
+              leaseMs: this.leaseMs,
+              now,
+            });
+            for (const r of claimed) {
+              ctx.events.push(...numberEvents(r.id, r.event_seq, [running(r.attempts)], now));
+              const ran = toClaim.get(r.id);
+              if (ran?.kind === "update") {
+                // Asked a question inline: stored waiting, holding no worker.
+                const seq = await applyUpdate(trx, ctx, ran.held, ran.w, now);
+                if (seq !== undefined) res.notices.push({ runId: r.id, seq });
+              } else {
+                launch(r, ran?.kind === "running" ? ran.started : undefined);
+              }
+            }
+          }
+          release();
+          // Claim again only while every run ended inline, the claim was full and time is left.
+          if (!res.full || res.launch.length > 0 || performance.now() >= budgetEnd) break;
+        }
+        return res;
       });
-      const events = claimed.flatMap((r) =>
-        numberEvents(
-          r.id,
-          r.event_seq,
-          [
-            {
-              type: "status",
-              data: expired
-                ? { status: "Running", worker: this.workerId, attempt: r.attempts, recovered: true }
-                : { status: "Running", worker: this.workerId, attempt: r.attempts },
-            },
-          ],
-          now,
-        ),
-      );
-      await insertEvents(trx, events);
-      return claimed;
+      for (const n of out.notices) this.bus.runEvents(n);
+      return out;
+    } finally {
+      this.reserved -= mine;
+    }
+  }
+
+  /**
+   * Executes a Pending run (as if claimed at `now`) for one short slice,
+   * inside the claim's transaction.
+   */
+  private runInline(row: ClaimedRun, now: number): Inline | undefined {
+    if (row.exec_state !== null || row.cancel_requested === 1 || row.file_ids !== "[]") return;
+    try {
+      return this.sliceInline(row, now);
+    } catch {
+      // Not here: the usual path executes it again and reports the error on the run.
+      return undefined;
+    }
+  }
+
+  private sliceInline(row: ClaimedRun, now: number): Inline | undefined {
+    const compiled = this.cache.peek(row.source_hash);
+    if (!compiled || compiled.errors.length > 0) return;
+    const held: HeldRun = {
+      id: row.id,
+      owner: this.workerId,
+      timeUsedBefore: row.time_used_ms,
+      segmentStart: now,
+      inputsJson: row.inputs,
+    };
+    const program = compiled.program;
+    const state = start(program, JSON.parse(row.input_values) as Record<string, Value>);
+    const progress = progressOf(state);
+    const status = runSlice(program, state, {
+      files: noFiles,
+      deadline: now + Math.max(0, row.time_limit_ms - row.time_used_ms),
+      signal: { aborted: false },
+      sliceMs: INLINE_SLICE_MS,
     });
-    for (const r of rows) this.bus.runEvents({ runId: r.id, seq: r.event_seq });
-    return rows;
+    if (status === "Running") return { kind: "running", started: { held, state, progress } };
+    const end: SegmentEnd =
+      status === "AwaitingAnswer" ? { kind: "waiting" } : { kind: "final", status };
+    const w = segmentWrite(held, state, progress, end, Date.now());
+    return w.kind === "finish" ? { kind: "finish", held, w } : { kind: "update", held, w };
   }
 
   /** Takes over runs whose worker stopped renewing its lease. */
   private async recover(): Promise<void> {
     if (this.stopping) return;
-    const free = this.capacity();
-    if (free <= 0) return;
+    if (this.capacity() <= 0) return;
     try {
-      const rows = await this.claim(free, true);
-      for (const row of rows) {
+      const { launch } = await this.claim(true);
+      for (const { row } of launch) {
         this.log.warn(
           { runId: row.id, recoveries: row.recoveries },
           "took over a run whose lease expired",
@@ -264,8 +438,8 @@ export class WorkerPool implements WorkerPoolHandle {
     }
   }
 
-  private launch(row: RunRow, recovered: boolean): void {
-    const held: HeldRun = {
+  private launch(row: ClaimedRun, recovered: boolean, started?: Started): void {
+    const held: HeldRun = started?.held ?? {
       id: row.id,
       owner: this.workerId,
       timeUsedBefore: row.time_used_ms,
@@ -280,7 +454,7 @@ export class WorkerPool implements WorkerPoolHandle {
       done: Promise.resolve(),
     };
     this.running.set(row.id, e);
-    e.done = this.execute(row, e, recovered)
+    e.done = this.execute(row, e, recovered, started)
       .catch((err) => this.log.error({ err, runId: row.id }, "execution failed"))
       .finally(() => {
         if (this.running.get(row.id) === e) this.running.delete(row.id);
@@ -288,7 +462,12 @@ export class WorkerPool implements WorkerPoolHandle {
       });
   }
 
-  private async execute(row: RunRow, e: Execution, recovered: boolean): Promise<void> {
+  private async execute(
+    row: ClaimedRun,
+    e: Execution,
+    recovered: boolean,
+    started?: Started,
+  ): Promise<void> {
     // Every path ends in finish() (or returns early when the lease was lost).
     let state: ExecState | undefined;
     let progress: Progress = { logged: 0, lastStep: 0 };
@@ -311,16 +490,24 @@ export class WorkerPool implements WorkerPoolHandle {
           `The run was stopped: the worker executing it stopped responding ${row.recoveries} times (it may be too heavy to run).`,
         );
       }
-      const compiled = await this.cache.get(row.source_hash);
+      const compiled = this.cache.peek(row.source_hash) ?? (await this.cache.get(row.source_hash));
       if (compiled.errors.length > 0) {
         return fail(`The process source does not compile: ${compiled.errors[0]?.message}`);
       }
       const program = compiled.program;
-      state = row.exec_state
-        ? (JSON.parse(row.exec_state) as ExecState)
-        : start(program, JSON.parse(row.input_values) as Record<string, Value>);
-      progress = progressOf(state);
-      const files: FileHost = await loadFileHost(this.store, JSON.parse(row.file_ids) as string[]);
+      if (started) {
+        // Begun inline in the claim's transaction: continue from there.
+        state = started.state;
+        progress = started.progress;
+      } else {
+        state = row.exec_state
+          ? (JSON.parse(row.exec_state) as ExecState)
+          : start(program, JSON.parse(row.input_values) as Record<string, Value>);
+        progress = progressOf(state);
+      }
+      const fileIds = row.file_ids === "[]" ? [] : (JSON.parse(row.file_ids) as string[]);
+      const files: FileHost =
+        fileIds.length === 0 ? noFiles : await loadFileHost(this.store, fileIds);
       const deadline = e.held.segmentStart + Math.max(0, row.time_limit_ms - row.time_used_ms);
       let lastCheckpoint = Date.now();
       for (;;) {
@@ -369,10 +556,19 @@ export class WorkerPool implements WorkerPoolHandle {
     error?: ErrorInfo,
   ): void {
     this.running.delete(e.held.id);
+    // The slot frees once this write is taken into a transaction; the claim queued now
+    // joins that transaction, after it. A freed slot is also a reason to look for runs.
+    this.mayHavePending = true;
+    this.unbatched += 1;
+    let counted = true;
+    const taken = () => {
+      if (counted) this.unbatched -= 1;
+      counted = false;
+    };
     this.nudge();
-    void this.write(e, state, progress, end, error).catch((err) =>
-      this.log.error({ err, runId: e.held.id }, "could not write a run's end"),
-    );
+    void this.write(e, state, progress, end, error, taken)
+      .finally(taken)
+      .catch((err) => this.log.error({ err, runId: e.held.id }, "could not write a run's end"));
   }
 
   /** Queues a guarded write; false when the lease turned out to be lost. */
@@ -382,11 +578,19 @@ export class WorkerPool implements WorkerPoolHandle {
     progress: Progress,
     end: SegmentEnd,
     error?: ErrorInfo,
+    taken?: () => void,
   ): Promise<boolean> {
     const held = e.held;
-    const seq = await this.writer.write((trx, ctx) =>
-      writeSegment(trx, ctx, held, state, progress, end, Date.now(), error),
-    );
+    const now = Date.now();
+    const w = segmentWrite(held, state, progress, end, now, error);
+    const seq =
+      w.kind === "finish"
+        ? await this.group.finish(w.row, w.events, now, taken)
+        : await this.group.submit(
+            PHASE_WRITE,
+            (trx, ctx) => applyUpdate(trx, ctx, held, w, now),
+            taken,
+          );
     if (seq === undefined) {
       e.lost = true;
       return false;
@@ -407,7 +611,7 @@ export class WorkerPool implements WorkerPoolHandle {
     clearTimeout(timer);
     for (const e of this.running.values()) e.handBack = true;
     await all;
-    await this.writer.drain();
+    await this.group.drain();
     for (const c of this.cleanups.splice(0)) await c();
   }
 }

@@ -4,6 +4,7 @@ import { type ExecState, view } from "../../interpreter/index.ts";
 import type { ErrorInfo } from "../../interpreter/types.ts";
 import {
   type Db,
+  type FinishedRun,
   type NewEvent,
   numberEvents,
   type RunEventRow,
@@ -46,86 +47,104 @@ export type SegmentEnd =
   | { kind: "checkpoint" }
   | { kind: "handback"; reason: string };
 
+/** What a segment's end writes: a finish (hot path, batched) or a guarded updateRun. */
+export type SegmentWrite =
+  | { kind: "finish"; row: FinishedRun; events: NewEvent[] }
+  | { kind: "update"; set: Parameters<typeof updateRun>[3]; events: NewEvent[] };
+
 /**
- * Writes a run's progress (checkpoint), its suspension on a question, its hand-back to the
- * queue, or its end. Returns the run's last event seq, or undefined when the lease was lost.
+ * Builds the write for a run's progress (checkpoint), its suspension on a question, its
+ * hand-back to the queue, or its end. Every JSON text is serialized once, here.
  */
-export async function writeSegment(
-  db: Db,
-  out: { events: RunEventRow[] },
+export function segmentWrite(
   run: HeldRun,
   state: ExecState,
   progress: Progress,
   end: SegmentEnd,
   now: number,
   errorOverride?: ErrorInfo,
-): Promise<number | undefined> {
+): SegmentWrite {
   const v = view(state);
   const events = newEvents(state, progress);
   const error = errorOverride ?? v.error;
   const outputsJson = JSON.stringify(v.outputs);
-  const common = {
-    outputs: outputsJson,
-    log: JSON.stringify(v.log),
-    timeline: JSON.stringify(v.timeline),
-    updated_at: now,
-  };
-  let set: Parameters<typeof updateRun>[3];
+  const logJson = JSON.stringify(v.log);
+  const timelineJson = JSON.stringify(v.timeline);
+  const common = { outputs: outputsJson, log: logJson, timeline: timelineJson, updated_at: now };
   switch (end.kind) {
     case "checkpoint":
-      set = { ...common, exec_state: JSON.stringify(state) };
-      break;
+      return { kind: "update", set: { ...common, exec_state: JSON.stringify(state) }, events };
     case "waiting":
       events.push({ type: "question", data: v.question });
       events.push({ type: "status", data: { status: "AwaitingAnswer" } });
-      set = {
-        ...common,
-        status: "AwaitingAnswer",
-        question: JSON.stringify(v.question),
-        exec_state: JSON.stringify(state),
-        lease_owner: null,
-        lease_expires_at: null,
-        time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
+      return {
+        kind: "update",
+        events,
+        set: {
+          ...common,
+          status: "AwaitingAnswer",
+          question: JSON.stringify(v.question),
+          exec_state: JSON.stringify(state),
+          lease_owner: null,
+          lease_expires_at: null,
+          time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
+        },
       };
-      break;
     case "handback":
       events.push({ type: "status", data: { status: "Pending", reason: end.reason } });
-      set = {
-        ...common,
-        status: "Pending",
-        exec_state: JSON.stringify(state),
-        lease_owner: null,
-        lease_expires_at: null,
-        time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
+      return {
+        kind: "update",
+        events,
+        set: {
+          ...common,
+          status: "Pending",
+          exec_state: JSON.stringify(state),
+          lease_owner: null,
+          lease_expires_at: null,
+          time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
+        },
       };
-      break;
     case "final": {
       const data: Record<string, unknown> = { status: end.status };
       if (error && end.status !== "Succeeded") data.error = error;
       events.push({ type: "status", data });
-      set = {
-        ...common,
-        status: end.status,
-        error: error ? JSON.stringify(error) : null,
-        question: null,
-        exec_state: null,
-        lease_owner: null,
-        lease_expires_at: null,
-        finished_at: now,
-        time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
-        search_text: `${run.inputsJson}\n${outputsJson}`.toLowerCase(),
+      return {
+        kind: "finish",
+        events,
+        row: {
+          id: run.id,
+          owner: run.owner,
+          status: end.status,
+          outputs: outputsJson,
+          log: logJson,
+          timeline: timelineJson,
+          error: error ? JSON.stringify(error) : null,
+          finished_at: now,
+          time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
+          search_text: `${run.inputsJson}\n${outputsJson}`.toLowerCase(),
+          eventCount: events.length,
+        },
       };
-      break;
     }
   }
+}
+
+/** Applies an "update" write; returns the run's last event seq, or undefined when the lease was lost. */
+export async function applyUpdate(
+  db: Db,
+  out: { events: RunEventRow[] },
+  run: HeldRun,
+  w: Extract<SegmentWrite, { kind: "update" }>,
+  now: number,
+): Promise<number | undefined> {
   const last = await updateRun(
     db,
     run.id,
     { statuses: ["Running"], owner: run.owner },
-    set,
-    events.length,
+    w.set,
+    w.events.length,
   );
   if (last === undefined) return undefined;
-  out.events.push(...numberEvents(run.id, last, events, now));
+  out.events.push(...numberEvents(run.id, last, w.events, now));
   return last;
 }

@@ -1,6 +1,7 @@
 // What differs between SQLite and PostgreSQL, behind one small interface (as Kysely does
 // per dialect folder). Everything else in the store is the same query on both.
 import type { Kysely, SelectQueryBuilder } from "kysely";
+import type { HotPath } from "../hot/hotPath.ts";
 import type { Database } from "../schema.ts";
 
 export type DialectName = "sqlite" | "postgres";
@@ -24,5 +25,9 @@ export interface StoreDialect {
   notify(db: Kysely<Database>, channel: string, payload: string): Promise<void>;
   /** Listens for notify(); SQLite has no cross-process signal, so callers poll. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Write transactions worth running at once (SQLite: 1, one writer; Postgres: by pool size). */
+  readonly writeConcurrency: number;
+  /** The engine's per-run statements, precompiled for this dialect (see hot/hotPath.ts). */
+  readonly hot: HotPath;
   destroy(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // LISTEN/NOTIFY wake-ups.
 import { Kysely, PostgresDialect, type SelectQueryBuilder, sql } from "kysely";
 import pg from "pg";
+import { postgresHotPath } from "../hot/postgres.ts";
 import type { Database } from "../schema.ts";
 import type { StoreDialect } from "./dialect.ts";
 
@@ -41,6 +42,9 @@ export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
     schema: opts.schema,
     db,
     writeTransaction: (fn) => db.transaction().execute(fn),
+    hot: postgresHotPath(),
+    // Half the pool, so reads (lists, renewals, cancels) still find a connection.
+    writeConcurrency: Math.max(1, Math.min(8, Math.floor((opts.poolSize ?? 10) / 2))),
     lockForClaim: <O>(qb: SelectQueryBuilder<Database, "runs", O>) => qb.forUpdate().skipLocked(),
     async notify(conn, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(conn);

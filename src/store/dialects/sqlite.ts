@@ -1,6 +1,9 @@
 // SQLite through better-sqlite3: one connection, WAL, prepared statements cached.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, type SelectQueryBuilder, SqliteDialect, sql } from "kysely";
+import { Kysely, type SelectQueryBuilder, SqliteDialect } from "kysely";
+import { sqliteHotPath } from "../hot/sqlite.ts";
 import type { Database } from "../schema.ts";
 import type { StoreDialect } from "./dialect.ts";
 
@@ -23,12 +26,73 @@ function withStatementCache(raw: BetterSqlite3.Database, max = 500) {
   };
 }
 
+// WAL checkpoints (copying committed pages into the database file, with its fsyncs) cost
+// more than the commits themselves on a busy store. A small thread with its own connection
+// does them in the background (PASSIVE: never blocks the writer); the writer's own
+// automatic checkpoint stays as a backstop, at a larger WAL size, in case that thread lags.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma("busy_timeout = 0");
+const timer = setInterval(() => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
+}, workerData.everyMs);
+parentPort.on("message", () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+const CHECKPOINT_EVERY_MS = 50;
+const BACKSTOP_PAGES = 8000;
+const BUSY_AFTER_COMMITS = 100;
+
+function onDiskPath(path: string): boolean {
+  return path !== "" && path !== ":memory:" && !path.startsWith("file::memory:");
+}
+
+function startCheckpointer(path: string): (() => Promise<void>) | undefined {
+  try {
+    const worker = new Worker(CHECKPOINTER, {
+      eval: true,
+      execArgv: [],
+      workerData: {
+        module: createRequire(import.meta.url).resolve("better-sqlite3"),
+        path,
+        everyMs: CHECKPOINT_EVERY_MS,
+      },
+    });
+    worker.unref();
+    worker.on("error", () => {});
+    const exited = new Promise<void>((r) => worker.once("exit", () => r()));
+    return async () => {
+      worker.postMessage("stop");
+      const t = setTimeout(() => void worker.terminate(), 1000);
+      await exited;
+      clearTimeout(t);
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 export function createSqliteDialect(path: string): StoreDialect {
   const raw = new BetterSqlite3(path);
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = NORMAL");
   raw.pragma("busy_timeout = 10000");
   raw.pragma("foreign_keys = ON");
+  // The whole working set of a busy store in memory (64 MiB), instead of the 2 MiB default.
+  raw.pragma("cache_size = -65536");
+  // Started once the store proves busy, so a short-lived store (a CLI command) never
+  // pays for the thread.
+  let commits = onDiskPath(path) ? 0 : Number.NEGATIVE_INFINITY;
+  let stopCheckpointer: (() => Promise<void>) | undefined;
+  const counted = () => {
+    if (++commits !== BUSY_AFTER_COMMITS) return;
+    stopCheckpointer = startCheckpointer(path);
+    if (stopCheckpointer) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  };
+  const begin = raw.prepare("begin immediate");
+  const commit = raw.prepare("commit");
+  const rollback = raw.prepare("rollback");
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
@@ -38,21 +102,30 @@ export function createSqliteDialect(path: string): StoreDialect {
     schema: undefined,
     db,
     writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+      // Holding Kysely's connection lock, so no other query interleaves; the transaction
+      // statements themselves run directly (prepared once).
       return db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
+        begin.run();
         try {
           const result = await fn(conn);
-          await sql`commit`.execute(conn);
+          commit.run();
+          counted();
           return result;
         } catch (err) {
-          if (raw.inTransaction) await sql`rollback`.execute(conn);
+          if (raw.inTransaction) rollback.run();
           throw err;
         }
       });
     },
+    hot: sqliteHotPath(raw),
+    writeConcurrency: 1,
     lockForClaim: <O>(qb: SelectQueryBuilder<Database, "runs", O>) => qb,
     notify: async () => {},
     listen: async () => async () => {},
-    destroy: () => db.destroy(),
+    async destroy() {
+      commits = Number.NEGATIVE_INFINITY;
+      await stopCheckpointer?.();
+      await db.destroy();
+    },
   };
 }
