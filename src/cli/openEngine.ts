@@ -2,9 +2,9 @@
 // inside) or a PostgreSQL URL, then closes everything so the process can exit.
 // Shared by every command that works on stored processes and runs (and `plainrun serve`).
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createEngine, type Engine, type EngineOptions } from "../engine/index.ts";
-import { type OpenStoreOptions, openStore, type Store } from "../store/index.ts";
+import { dataDirUrl, type OpenStoreOptions, openStore, type Store } from "../store/index.ts";
 
 /** Where the data lives, as given by flags (commander: --data-dir, --database-url). */
 export interface StoreFlags {
@@ -13,8 +13,6 @@ export interface StoreFlags {
 }
 
 export const DEFAULT_DATA_DIR = "./plainrun-data";
-/** The SQLite file inside the data directory. */
-export const SQLITE_FILE = "plainrun.sqlite";
 
 /** A problem with the flags themselves (exit code 2). */
 export class StoreFlagsError extends Error {
@@ -34,8 +32,6 @@ export interface ResolvedStore {
   /** SQLite only: the data directory (created on open when missing). */
   dataDir?: string;
 }
-
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
  * Decides the store: --database-url, else --data-dir, else $PLAINRUN_DATABASE_URL, else
@@ -57,37 +53,26 @@ export function resolveStore(
   if (!dir.trim()) throw new StoreFlagsError("--data-dir needs a directory");
   const dataDir = resolve(dir);
   return {
-    options: { url: `sqlite:${join(dataDir, SQLITE_FILE)}` },
+    options: { url: dataDirUrl(dataDir) },
     where: dataDir,
     kind: "sqlite",
     dataDir,
   };
 }
 
+/** A PostgreSQL URL, passed on whole (a `?schema=NAME` is the store's to read). */
 function postgresStore(raw: string): ResolvedStore {
   if (!/^postgres(ql)?:\/\//.test(raw)) {
     throw new StoreFlagsError(`--database-url must be a postgres://… URL, not "${raw}"`);
   }
-  let parsed: URL;
+  let shown: URL;
   try {
-    parsed = new URL(raw);
+    shown = new URL(raw);
   } catch {
     throw new StoreFlagsError(`--database-url is not a valid URL: "${raw}"`);
   }
-  const schema = parsed.searchParams.get("schema") ?? undefined;
-  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new StoreFlagsError(
-      `schema "${schema}" must be letters, digits and _ (not starting with a digit)`,
-    );
-  }
-  parsed.searchParams.delete("schema");
-  const shown = new URL(parsed.toString());
   if (shown.password) shown.password = "***";
-  return {
-    options: { url: parsed.toString(), ...(schema ? { schema } : {}) },
-    where: shown.toString(),
-    kind: "postgres",
-  };
+  return { options: { url: raw }, where: shown.toString(), kind: "postgres" };
 }
 
 export interface OpenedEngine {

@@ -1,7 +1,8 @@
 // Every setting of `plainrun serve` (and of `plainrun keys`, which opens the same store), in
 // one list: its flag, its environment variable, its default and what it means. The CLI builds
 // its options from this list and docs/configuration.md documents the same rows.
-import { join, resolve } from "node:path";
+
+import { dataDirUrl } from "../store/index.ts";
 
 export type Role = "api" | "worker" | "smtp" | "scheduler";
 export const ROLES: readonly Role[] = ["api", "worker", "smtp", "scheduler"];
@@ -301,6 +302,5 @@ export function resolveConfig(
 
 /** The store URL the configuration points at. */
 export function storeUrl(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): string {
-  if (config.databaseUrl) return config.databaseUrl;
-  return `sqlite:${join(resolve(config.dataDir), "plainrun.sqlite")}`;
+  return config.databaseUrl ?? dataDirUrl(config.dataDir);
 }

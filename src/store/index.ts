@@ -7,7 +7,13 @@ export type {
   FinishedRun,
   HotPath,
 } from "./hot/hotPath.ts";
-export { type OpenStoreOptions, openStore, type Store } from "./openStore.ts";
+export {
+  dataDirUrl,
+  type OpenStoreOptions,
+  openStore,
+  SQLITE_FILE,
+  type Store,
+} from "./openStore.ts";
 export { type ClaimOptions, claimRuns } from "./queries/claimRuns.ts";
 export { countRunsByStatus } from "./queries/countRuns.ts";
 export type { Db } from "./queries/db.ts";

@@ -1,4 +1,5 @@
 // Opens a store from a URL and brings its schema up to date.
+import { join, resolve } from "node:path";
 
 import type { Kysely } from "kysely";
 import { Migrator } from "kysely";
@@ -9,7 +10,7 @@ import { migrationProvider } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
 export interface OpenStoreOptions {
-  /** A file path, `sqlite:PATH`, `:memory:`, or `postgres://…` / `postgresql://…`. */
+  /** A file path, `sqlite:PATH`, `:memory:`, or `postgres://…[?schema=NAME]`. */
   url: string;
   /** Postgres only: the schema to use (created if missing); tests use one each. */
   schema?: string;
@@ -25,15 +26,47 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The SQLite file inside a data directory (`plainrun serve`, the CLI). */
+export const SQLITE_FILE = "plainrun.sqlite";
+
+/** The store URL of a data directory: its SQLite file. */
+export function dataDirUrl(dataDir: string): string {
+  return `sqlite:${join(resolve(dataDir), SQLITE_FILE)}`;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * A PostgreSQL URL may name its schema as `?schema=NAME` (tables there, created when
+ * missing), so one URL says everything; the parameter is not passed on to the driver.
+ */
+function splitSchema(url: string): { url: string; schema?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a valid PostgreSQL URL: "${url}"`);
+  }
+  const schema = parsed.searchParams.get("schema");
+  if (schema === null) return { url };
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema "${schema}" must be letters, digits and _ (not starting with a digit)`);
+  }
+  parsed.searchParams.delete("schema");
+  return { url: parsed.toString(), schema };
+}
+
 export function dialectFor(opts: OpenStoreOptions): StoreDialect {
-  const { url } = opts;
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (/^postgres(ql)?:\/\//.test(opts.url)) {
+    const { url, schema: fromUrl } = splitSchema(opts.url);
+    const schema = opts.schema ?? fromUrl;
     return createPostgresDialect({
       url,
-      ...(opts.schema ? { schema: opts.schema } : {}),
+      ...(schema ? { schema } : {}),
       ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
     });
   }
+  const { url } = opts;
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (!path) throw new Error(`openStore: no SQLite path in "${url}"`);
   return createSqliteDialect(path);

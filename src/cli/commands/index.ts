@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { registerCheck } from "./check.ts";
-import { registerProcesses } from "./processes.ts";
 import { registerKeys } from "./keys.ts";
+import { registerProcesses } from "./processes.ts";
 import { registerRun } from "./run.ts";
 import { registerRuns } from "./runs.ts";
 import { registerServe } from "./serve.ts";
