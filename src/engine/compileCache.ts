@@ -2,21 +2,12 @@
 // goes stale: each source is parsed once per process, not once per run.
 
 import type { Program } from "../language/ast.ts";
-import { analyzeInputs, parse } from "../language/index.ts";
+import { analyzeInputs, type Diagnostic, parse } from "../language/index.ts";
 import { getSource, type Store } from "../store/index.ts";
 import { EngineError } from "./errors.ts";
 import { sha256 } from "./ids.ts";
 
-export interface Diagnostic {
-  severity: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  message: string;
-  words: string;
-  suggestion?: string;
-}
+export type { Diagnostic } from "../language/index.ts";
 
 export interface Compiled {
   hash: string;

@@ -17,18 +17,31 @@ export function start(program: Program, inputs: Record<string, Value>): ExecStat
     putOwn(facts, key, normalizeValue(inputs[k] as Value));
     putOwn(given, key, normalizeValue(inputs[k] as Value));
   }
+  return newState({ facts, aliases: {} }, given, "Running");
+}
+
+/** The state of a run that never started: nothing executed, so it can only end Failed. */
+export function notStarted(): ExecState {
+  return newState({ facts: {}, aliases: {} }, {}, "Failed");
+}
+
+function newState(
+  top: ExecState["top"],
+  inputs: Record<string, Value>,
+  status: ExecState["status"],
+): ExecState {
   return {
     version: 1,
-    status: "Running",
-    top: { facts, aliases: {} },
-    frames: [{ t: "b", b: 0, i: 0 }],
+    status,
+    top,
+    frames: status === "Running" ? [{ t: "b", b: 0, i: 0 }] : [],
     above: null,
     hasAbove: false,
     log: [],
     logDropped: 0,
     set: {},
     loopNames: {},
-    inputs: given,
+    inputs,
     question: null,
     answered: null,
     error: null,

@@ -2,7 +2,7 @@
 // interpreter, renews its leases (which also carries cross-process cancel requests),
 // checkpoints long runs, takes over runs whose worker died, and on stop hands its runs
 // back. See docs in index.ts for the recovery choice.
-import { type ExecState, runSlice, start } from "../../interpreter/index.ts";
+import { type ExecState, notStarted, runSlice, start } from "../../interpreter/index.ts";
 import type { ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
 import {
   type ClaimedRun,
@@ -474,7 +474,7 @@ export class WorkerPool implements WorkerPoolHandle {
     const fail = (message: string) =>
       this.finish(
         e,
-        state ?? emptyState(),
+        state ?? notStarted(),
         progress,
         { kind: "final", status: "Failed" },
         {
@@ -614,27 +614,4 @@ export class WorkerPool implements WorkerPoolHandle {
     await this.group.drain();
     for (const c of this.cleanups.splice(0)) await c();
   }
-}
-
-/** The state of a run that never started (for failing it before execution). */
-function emptyState(): ExecState {
-  return {
-    version: 1,
-    status: "Failed",
-    top: { facts: {}, aliases: {} },
-    frames: [],
-    above: null,
-    hasAbove: false,
-    log: [],
-    logDropped: 0,
-    set: {},
-    loopNames: {},
-    inputs: {},
-    question: null,
-    answered: null,
-    error: null,
-    timeline: { entries: [], omitted: 0, byLine: {} },
-    steps: 0,
-    depth: 0,
-  } as ExecState;
 }

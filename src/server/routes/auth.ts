@@ -44,6 +44,8 @@ function accountProblem(err: unknown): never {
   throw err;
 }
 
+type LoggedInUser = NonNullable<Awaited<ReturnType<Accounts["verify"]>>>;
+
 function setSessionCookie(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -63,6 +65,22 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
   app,
   { accounts, limiter },
 ) => {
+  /** Starts a session for `user`: sets its cookie, answers with the user and the CSRF token. */
+  const logIn = async (request: FastifyRequest, reply: FastifyReply, user: LoggedInUser) => {
+    const s = await accounts.startSession(user);
+    setSessionCookie(request, reply, s.cookie, s.expiresAt);
+    return {
+      user: {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        created_at: new Date(user.created_at).toISOString(),
+      },
+      csrf_token: s.csrfToken,
+      expires_at: new Date(s.expiresAt).toISOString(),
+    };
+  };
+
   app.get(
     "/auth/setup",
     {
@@ -92,18 +110,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
       await accounts.setup(token, email, password).catch(accountProblem);
       const user = await accounts.verify(email, password);
       if (!user) throw new HttpProblem(500, "internal", "Internal error");
-      const s = await accounts.startSession(user);
-      setSessionCookie(request, reply, s.cookie, s.expiresAt);
-      return reply.code(201).send({
-        user: {
-          id: user.id,
-          email: user.email,
-          role: user.role,
-          created_at: new Date(user.created_at).toISOString(),
-        },
-        csrf_token: s.csrfToken,
-        expires_at: new Date(s.expiresAt).toISOString(),
-      });
+      return reply.code(201).send(await logIn(request, reply, user));
     },
   );
 
@@ -142,18 +149,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
         );
       }
       limiter.succeed(email);
-      const s = await accounts.startSession(user);
-      setSessionCookie(request, reply, s.cookie, s.expiresAt);
-      return {
-        user: {
-          id: user.id,
-          email: user.email,
-          role: user.role,
-          created_at: new Date(user.created_at).toISOString(),
-        },
-        csrf_token: s.csrfToken,
-        expires_at: new Date(s.expiresAt).toISOString(),
-      };
+      return logIn(request, reply, user);
     },
   );
 
