@@ -112,24 +112,30 @@ function parseParens(c: Cursor): Expr {
   }
 }
 
+/** The items of a written list after its first: `, B`, `, B and C`, `and B`. */
+export function listItems(c: Cursor, first: Expr): Expr[] {
+  const items = [first];
+  for (;;) {
+    if (c.acceptPunct(",")) {
+      if (c.acceptWord("and")) {
+        items.push(parseExpr(c));
+        break;
+      }
+      items.push(parseExpr(c));
+      continue;
+    }
+    if (c.acceptWord("and")) items.push(parseExpr(c));
+    break;
+  }
+  return items;
+}
+
 function parseParensInside(c: Cursor): Expr {
   const open = c.next();
   c.enter(open);
   const first = parseExpr(c);
   if (c.isPunct(",") || c.isWord("and")) {
-    const items = [first];
-    for (;;) {
-      if (c.acceptPunct(",")) {
-        if (c.acceptWord("and")) {
-          items.push(parseExpr(c));
-          break;
-        }
-        items.push(parseExpr(c));
-        continue;
-      }
-      if (c.acceptWord("and")) items.push(parseExpr(c));
-      break;
-    }
+    const items = listItems(c, first);
     const close = c.expectPunct(")");
     c.leave();
     return { kind: "list", items, span: spanOf(open, close) };

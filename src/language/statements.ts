@@ -13,7 +13,7 @@ import { procedureSignature } from "./ast.ts";
 import { parseCondition } from "./conditions.ts";
 import { Cursor, ParseError, spanOf } from "./cursor.ts";
 import { suggestWord } from "./diagnostics.ts";
-import { nameRef, parseExpr, parsePrimary, readNameWords } from "./expressions.ts";
+import { listItems, nameRef, parseExpr, parsePrimary, readNameWords } from "./expressions.ts";
 import type { Token } from "./lexer.ts";
 import { type LineNode, lineSpan, lineWords } from "./lines.ts";
 import { pluralOf } from "./names.ts";
@@ -96,19 +96,7 @@ function parseTarget(c: Cursor): Target {
 export function parseValueList(c: Cursor): Expr {
   const first = parseExpr(c);
   if (!c.isPunct(",") && !c.isWord("and")) return first;
-  const items = [first];
-  for (;;) {
-    if (c.acceptPunct(",")) {
-      if (c.acceptWord("and")) {
-        items.push(parseExpr(c));
-        break;
-      }
-      items.push(parseExpr(c));
-      continue;
-    }
-    if (c.acceptWord("and")) items.push(parseExpr(c));
-    break;
-  }
+  const items = listItems(c, first);
   const last = items[items.length - 1]!;
   return { kind: "list", items, span: spanOf(first.span, last.span) };
 }
