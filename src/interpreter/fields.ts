@@ -1,6 +1,7 @@
 // `X's Y`: a record's field, or a property of the value (a text's length, a list's
 // count, a date's weekday, a file's name…). `the rows' "amount"`: every item's field.
 import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
+import { singularOf } from "../language/names.ts";
 import { RunError } from "./errors.ts";
 import { checkTextSize } from "./limits.ts";
 import type { FileHost, FileValue, Value } from "./types.ts";
@@ -86,13 +87,39 @@ export function fieldOf(files: FileHost, v: Value, field: string): Value {
   throw new RunError(`can't read the field ${show(field)} of ${describeValue(v)}`);
 }
 
+/**
+ * An item's field for the plural possessive: the field itself, or, when the item has
+ * no field or property by that name and the name is a plural, its singular
+ * (`the attachments' names` reads every attachment's name).
+ */
+function itemField(files: FileHost, v: Value, field: string, singular: string): Value {
+  if (singular === field) return fieldOf(files, v, field);
+  if (v !== null && typeof v === "object" && !Array.isArray(v) && v.k === "record") {
+    const x = recordField(v, field);
+    if (x !== undefined) return x;
+    const y = recordField(v, singular);
+    return y === undefined ? null : y;
+  }
+  try {
+    return fieldOf(files, v, field);
+  } catch (err) {
+    if (!(err instanceof RunError)) throw err;
+    try {
+      return fieldOf(files, v, singular);
+    } catch {
+      throw err;
+    }
+  }
+}
+
 /** `the rows' "amount"`: the field of every item (a single record: its field). */
 export function pluck(files: FileHost, v: Value, field: string): Value {
+  const singular = singularOf(field);
   if (Array.isArray(v)) {
     const out: Value[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = fieldOf(files, v[i]!, field);
+    for (let i = 0; i < v.length; i++) out[i] = itemField(files, v[i]!, field, singular);
     return out;
   }
   if (v === null) return [];
-  return fieldOf(files, v, field);
+  return itemField(files, v, field, singular);
 }

@@ -109,7 +109,7 @@ export function parseBlock(parser: BlockParser, nodes: LineNode[], depth: number
       }
       const stmt = parseStatement(c, node, ctx);
       out.push(stmt);
-      openIf = stmt.kind === "if" ? stmt : null;
+      openIf = stmt.kind === "if" && !stmt.otherwise ? stmt : null;
       lastFailed = false;
     } catch (err) {
       if (!(err instanceof ParseError)) throw err;

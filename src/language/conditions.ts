@@ -237,6 +237,32 @@ function parseComparison(c: Cursor, whose: boolean): Condition {
         c.advance(2);
         return compare(negated ? "isNot" : "is");
       }
+      if (c.isWord("between")) {
+        // `X is between A and B`: A ≤ X ≤ B, written as the two comparisons.
+        c.advance(1);
+        const low = parseRight(c, whose);
+        c.expectWord("and", "'and' after the lower bound of 'between'");
+        const high = parseRight(c, whose);
+        const range: Condition = {
+          kind: "and",
+          left: {
+            kind: "compare",
+            op: "atLeast",
+            left,
+            right: low,
+            span: spanOf(left.span, low.span),
+          },
+          right: {
+            kind: "compare",
+            op: "atMost",
+            left,
+            right: high,
+            span: spanOf(left.span, high.span),
+          },
+          span: spanOf(left.span, high.span),
+        };
+        return negated ? not(range) : range;
+      }
       const ordered = orderedOp(c);
       if (ordered) return negated ? not(compare(ordered)) : compare(ordered);
       return compare(negated ? "isNot" : "is");

@@ -5,7 +5,7 @@ import { parseCondition } from "./conditions.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import type { Token } from "./lexer.ts";
 import { normalizeName } from "./names.ts";
-import { AGGREGATES, ARTICLES, UNITS } from "./words.ts";
+import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS } from "./words.ts";
 
 /** A full expression: arithmetic, then any postfix word operations (`rounded`, `whose`…). */
 export function parseExpr(c: Cursor): Expr {
@@ -78,8 +78,18 @@ function parseUnary(c: Cursor): Expr {
   return parsePrimary(c);
 }
 
+/** "12.5%" -> "0.125": the exact decimal text of a percentage. */
+function fromPercent(text: string): string {
+  const [whole = "0", frac = ""] = text.slice(0, -1).split(".");
+  const padded = whole.padStart(3, "0");
+  const int = padded.slice(0, -2).replace(/^0+(?=\d)/, "");
+  const dec = (padded.slice(-2) + frac).replace(/0+$/, "");
+  return dec ? `${int}.${dec}` : int;
+}
+
 function numberLit(t: Token, negative: boolean, start: Token = t): Expr {
-  const digits = t.text.startsWith("$") ? t.text.slice(1) : t.text;
+  let digits = t.text.startsWith("$") ? t.text.slice(1) : t.text;
+  if (digits.endsWith("%")) digits = fromPercent(digits);
   return { kind: "number", value: negative ? `-${digits}` : digits, span: spanOf(start, t) };
 }
 
@@ -168,6 +178,19 @@ function textLit(c: Cursor, t: Token): TextLit {
 /** The words of a name after `the`: every following word up to a stop word. */
 export function readNameWords(c: Cursor): Token[] {
   const words: Token[] = [];
+  const first = c.peek();
+  // `the sorted rows`, `the rounded total`: an operation word can be a name's first
+  // word when a word that is not a stop word follows it.
+  if (
+    first?.kind === "word" &&
+    LEADING_NAME_WORDS.has(first.lower) &&
+    !c.extraStops.has(first.lower) &&
+    c.peek(1)?.kind === "word" &&
+    !c.isStop(c.peek(1)!.lower)
+  ) {
+    words.push(first);
+    c.advance(1);
+  }
   for (;;) {
     const t = c.peek();
     if (t?.kind !== "word" || c.isStop(t.lower)) return words;

@@ -35,7 +35,7 @@ const APOSTROPHES = new Set(["'", "\u2018", "\u2019"]);
 const SPACES = new Set([" ", "\t", "\u00a0", "\r"]);
 const WORD_RE = /[\p{L}_][\p{L}\p{M}\p{N}_]*(?:-[\p{L}_][\p{L}\p{M}\p{N}_]*)*/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}_]/u;
-const NUMBER_RE = /\$?\d+(?:\.\d+)?/y;
+const NUMBER_RE = /\$?\d+(?:\.\d+)?%?/y;
 const PLAIN_TEXT_RE = /[^\\"\u201c\u201d{}]+/y;
 const PUNCT2 = new Set([">=", "<=", "!=", "<>"]);
 const PUNCT1 = new Set(["+", "-", "*", "/", "=", ">", "<", "(", ")", ","]);

@@ -27,6 +27,12 @@
 // - `times` multiplies only when a value follows it (so `repeat the count times` works).
 // - Compound statements' spans cover their header line only.
 // - Hyphenated words (`e-mail`) are one word; `x-1` is not a subtraction.
+// - A name may begin with an operation word (words.ts LEADING_NAME_WORDS) when a word
+//   that is not a stop word follows: `the sorted rows`, `the rounded total`.
+// - `12.5%` is the number 0.125 (NumberLit "0.125").
+// - `X is [not] between A and B` parses as `X is at least A and X is at most B`.
+// - A one-line `if C then S` may end with `else S` / `otherwise S` / `else if …`; the
+//   nearest one-line `if` takes the `else`.
 import type { PhrasePart, Program } from "./ast.ts";
 import { procedureSignature } from "./ast.ts";
 import { parseBlock } from "./blocks.ts";

@@ -2,6 +2,7 @@
 import type {
   AskStmt,
   Expr,
+  IfStmt,
   FieldTarget,
   NameRef,
   PhrasePart,
@@ -278,6 +279,56 @@ function shapeWord(c: Cursor, expected: string): "list" | "record" {
   return "list";
 }
 
+/**
+ * The rest of a one-line `if C then STATEMENT`, with an optional `else STATEMENT` /
+ * `otherwise STATEMENT` (or `else if C then …`) on the same line. A nested one-line
+ * `if` keeps the `else` for itself (the nearest `if` takes it).
+ */
+function parseOneLineIf(
+  c: Cursor,
+  node: LineNode,
+  ctx: StmtContext,
+  condition: IfStmt["branches"][number]["condition"],
+  headSpan: IfStmt["span"],
+): IfStmt {
+  const rest = c.tokens.slice(c.pos);
+  let split = -1;
+  if (!(rest[0]?.kind === "word" && rest[0].lower === "if")) {
+    split = rest.findIndex(
+      (t, i) => i > 0 && t.kind === "word" && (t.lower === "else" || t.lower === "otherwise"),
+    );
+  }
+  const thenTokens = split < 0 ? rest : rest.slice(0, split);
+  const thenCursor = c.sub(thenTokens);
+  const thenStmt = parseStatement(thenCursor, node, ctx);
+  const stmt: IfStmt = {
+    kind: "if",
+    branches: [{ condition, body: [thenStmt], span: headSpan }],
+    otherwise: null,
+    span: headSpan,
+  };
+  if (split < 0) {
+    c.advance(rest.length);
+    return stmt;
+  }
+  const elseCursor = c.sub(rest.slice(split + 1));
+  elseCursor.acceptPunct(",");
+  if (elseCursor.atEnd()) {
+    c.fail(
+      `This line ends too early: I expected a statement after '${rest[split]!.text}'`,
+      rest[split],
+    );
+  }
+  const elseStmt = parseStatement(elseCursor, node, ctx);
+  const elseIf = rest.slice(split + 1).find((t) => t.kind !== "punct");
+  if (elseStmt.kind === "if" && elseIf?.lower === "if") {
+    stmt.branches.push(...elseStmt.branches);
+    stmt.otherwise = elseStmt.otherwise;
+  } else stmt.otherwise = [elseStmt];
+  c.advance(rest.length);
+  return stmt;
+}
+
 /** Parses the statement starting at the cursor (the rest of the line) and its block. */
 export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stmt {
   const start = c.peek();
@@ -317,15 +368,16 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       const condition = parseCondition(c, false);
       c.expectWord("then");
       const headSpan = here();
-      const branchBody = c.atEnd()
-        ? body(node, ctx, "the steps to take when the condition holds")
-        : [parseStatement(c, node, ctx)];
-      return {
-        kind: "if",
-        branches: [{ condition, body: branchBody, span: headSpan }],
-        otherwise: null,
-        span: headSpan,
-      };
+      if (c.atEnd()) {
+        const branchBody = body(node, ctx, "the steps to take when the condition holds");
+        return {
+          kind: "if",
+          branches: [{ condition, body: branchBody, span: headSpan }],
+          otherwise: null,
+          span: headSpan,
+        };
+      }
+      return parseOneLineIf(c, node, ctx, condition, headSpan);
     }
     case "process":
     case "for":

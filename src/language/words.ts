@@ -54,6 +54,22 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   "places",
 ]);
 
+/**
+ * Stop words that may still begin a name when a word that is not a stop word follows:
+ * `the sorted rows`, `the rounded total`, `the split parts`, `the trimmed name`.
+ */
+export const LEADING_NAME_WORDS: ReadonlySet<string> = new Set([
+  "sorted",
+  "joined",
+  "split",
+  "rounded",
+  "formatted",
+  "trimmed",
+  "replaced",
+  "multiplied",
+  "divided",
+]);
+
 export const ARTICLES: ReadonlySet<string> = new Set(["the", "a", "an"]);
 
 /**

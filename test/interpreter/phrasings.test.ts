@@ -1,0 +1,127 @@
+// Phrasings a business user would expect to work, run end to end from source text
+// (parse, start, drive, view).
+import { describe, expect, it } from "vitest";
+import { drive, inputsFromJson, type Json, start, view } from "../../src/interpreter/index.ts";
+import type { Program } from "../../src/language/ast.ts";
+import { parse, printProgram, stripSpans } from "../../src/language/index.ts";
+import { files } from "./helpers.ts";
+
+function compile(source: string): Program {
+  const r = parse(source);
+  expect(r.diagnostics).toEqual([]);
+  return r.program;
+}
+
+async function runText(source: string, inputs: Record<string, Json> = {}) {
+  const p = compile(source);
+  const state = start(p, inputsFromJson(inputs, files));
+  await drive(p, state, { files });
+  return { state, ...view(state) };
+}
+
+describe("names that begin with an operation word", () => {
+  it("reads `the sorted names` and `the rounded total` as names", async () => {
+    const r = await runText(
+      [
+        'the names are "bob", "Alice" and "carol"',
+        "the sorted names are the names sorted",
+        "the rounded total is 10.456 rounded to 1 decimal",
+        'say "{the sorted names} / {the rounded total}"',
+      ].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["Alice, bob and carol / 10.5"]);
+    expect(r.outputs["sorted names"]).toEqual(["Alice", "bob", "carol"]);
+  });
+
+  it("still reads `the rows sorted by` as sorting", async () => {
+    const r = await runText('say the rows sorted by "n" descending', {
+      rows: [{ n: 1 }, { n: 2 }],
+    });
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(['{"n":2} and {"n":1}']);
+  });
+});
+
+describe("one-line if with else", () => {
+  it("takes `else STATEMENT` and `otherwise STATEMENT` on the same line", async () => {
+    const src = [
+      'if the amount is more than 100 then say "big" else say "small"',
+      'if the amount is more than 10 then the label is "mid" otherwise the label is "low"',
+      'if the amount > 500 then say "huge" else if the amount > 10 then say "medium" else say "tiny"',
+      'if the amount is known then if the amount is 0 then say "zero" else say "nonzero"',
+    ].join("\n");
+    const r = await runText(src, { amount: 50 });
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["small", "medium", "nonzero"]);
+    expect(r.outputs).toEqual({ label: "mid" });
+    const printed = printProgram(parse(src).program);
+    expect(stripSpans(parse(printed).program)).toEqual(stripSpans(parse(src).program));
+  });
+
+  it("refuses an `else` line after a one-line if that already has one, naming the line", () => {
+    const r = parse('if the x is 1 then say "a" else say "b"\nelse\n  say "c"');
+    expect(r.diagnostics[0]?.line).toBe(2);
+  });
+
+  it("names the line when nothing follows `else`", () => {
+    const r = parse('the x is 1\nif the x is 1 then say "a" else');
+    expect(r.diagnostics[0]?.line).toBe(2);
+    expect(r.diagnostics[0]?.message).toMatch(/statement after 'else'/);
+  });
+});
+
+describe("is between", () => {
+  it("tests A ≤ X ≤ B, negated and in whose", async () => {
+    const r = await runText(
+      [
+        'if the score is between 80 and 90 then say "B"',
+        'if the score is not between 0 and 50 then say "pass"',
+        'if the day is between "2024-01-01" and "2024-12-31" and the score > 1 then say "2024"',
+        'say "{the count of the scores whose value is between 2 and 4}"',
+      ].join("\n"),
+      { score: 90, day: "2024-03-03", scores: [{ value: 1 }, { value: 2 }, { value: 4 }] },
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["B", "pass", "2024", "2"]);
+  });
+});
+
+describe("percentages", () => {
+  it("reads 20% as 0.2, exactly", async () => {
+    const r = await runText(
+      [
+        "the tax rate is 20%",
+        "the discount is 12.5%",
+        'say "{the tax rate} {the discount} {150%} {-3%} {80 - 80 * 10%}"',
+      ].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["0.2 0.125 1.5 -0.03 72"]);
+    expect(r.outputs).toEqual({ "tax rate": 0.2, discount: 0.125 });
+  });
+});
+
+describe("plural possessive with a plural field word", () => {
+  it("reads `the attachments' names` and `the orders' amounts`", async () => {
+    const r = await runText(
+      [
+        'say "{the attachments\' names}"',
+        "say \"{the sum of the orders' amounts} {the orders' statuses}\"",
+        'say "{the orders\' totals}"',
+      ].join("\n"),
+      {
+        attachments: [
+          { name: "a.pdf", type: "application/pdf", text: "x" },
+          { name: "b.txt", type: "text/plain", text: "y" },
+        ],
+        orders: [
+          { amount: 2, status: "open", totals: "own" },
+          { amount: 3, status: "paid", totals: "field" },
+        ],
+      },
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["a.pdf and b.txt", "5 open and paid", "own and field"]);
+  });
+});
