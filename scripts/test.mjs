@@ -7,6 +7,20 @@ import { ensureServices } from "./ensure-services.mjs";
 
 ensureServices();
 
+// Types and lint are part of "all tests": a failure of either counts as one failed check.
+const checks = [
+  ["typecheck", ["tsc", "--noEmit", "-p", "."]],
+  ["lint", ["biome", "check", "src", "test", "bench"]],
+];
+let checkFailures = 0;
+for (const [name, cmd] of checks) {
+  const r = spawnSync("npx", cmd, { stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`${name} failed: npx ${cmd.join(" ")}`);
+    checkFailures++;
+  }
+}
+
 const out = ".vitest/results.json";
 mkdirSync(".vitest", { recursive: true });
 rmSync(out, { force: true });
@@ -14,15 +28,16 @@ const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outpu
 const res = spawnSync("npx", args, { stdio: "inherit" });
 
 let passed = 0;
-let failed = 0;
+let failed = checkFailures;
 try {
   const report = JSON.parse(readFileSync(out, "utf8"));
   passed = report.numPassedTests;
-  failed = report.numFailedTests;
+  failed += report.numFailedTests;
   // A suite that fails to load has no test results; count it as a failure.
   failed += report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
 } catch {
   failed += 1;
 }
+passed += checks.length - checkFailures;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(res.status === 0 && failed === 0 ? 0 : 1);

@@ -1,7 +1,8 @@
 // `X's Y`: a record's field, or a property of the value (a text's length, a list's
 // count, a date's weekday, a file's name…). `the rows' "amount"`: every item's field.
-import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
+
 import { singularOf } from "../language/names.ts";
+import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
 import { RunError } from "./errors.ts";
 import { checkTextSize } from "./limits.ts";
 import type { FileHost, FileValue, Value } from "./types.ts";

@@ -2,8 +2,8 @@
 import type {
   AskStmt,
   Expr,
-  IfStmt,
   FieldTarget,
+  IfStmt,
   NameRef,
   PhrasePart,
   SetStmt,
