@@ -8,6 +8,7 @@ import {
   type Stmt,
   type Target,
 } from "../language/ast.ts";
+import { readsBeforeSet } from "../language/index.ts";
 import { valuesEqual } from "./compare.ts";
 import { compileCondition } from "./conditions.ts";
 import { normalizeKey } from "./convert.ts";
@@ -47,6 +48,8 @@ export interface Procedure {
   block: number;
   params: string[];
   name: string;
+  /** Facts the body reads before setting them: a parameter outside this set is never needed. */
+  reads: ReadonlySet<string>;
 }
 
 export interface Compiled {
@@ -393,7 +396,12 @@ function compileStmt(
       const params = s.phrase.flatMap((p) => (p.kind === "param" ? [p.name.key] : []));
       const body = block(s.body);
       if (!procedures.has(sig)) {
-        procedures.set(sig, { block: body, params, name: describeStmt(s).replace(/^to /, "") });
+        procedures.set(sig, {
+          block: body,
+          params,
+          name: describeStmt(s).replace(/^to /, ""),
+          reads: new Set(readsBeforeSet(s.body)),
+        });
       }
       return () => {};
     }
@@ -430,6 +438,9 @@ function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) 
     param: a.param,
     value: compileExpr(a.value),
     fresh: producesFresh(a.value),
+    // A bare name the procedure does not need (its parameter is never read, or a `where`
+    // line gives it) is bound only when it has a value, so it never raises a question.
+    lazyKey: a.value.kind === "name" ? a.value.key : null,
   }));
   const where = s.where.map((w) => ({
     key: w.target.kind === "name" ? w.target.key : null,
@@ -438,6 +449,7 @@ function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) 
   }));
   const sig = s.procedure;
   const line = s.span.line;
+  const givenByWhere = new Set(where.flatMap((w) => (w.key === null ? [] : [w.key])));
   return (rt) => {
     const proc = procedures.get(sig);
     if (!proc)
@@ -450,7 +462,17 @@ function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) 
     const scope: Scope = { facts: {}, aliases: {} };
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      const v = own(a.value(rt), a.fresh);
+      let v: Value;
+      try {
+        v = own(a.value(rt), a.fresh);
+      } catch (err) {
+        const param = proc.params[i];
+        const needed = param === undefined || (proc.reads.has(param) && !givenByWhere.has(param));
+        if (!needed && err instanceof NeedValue && a.lazyKey !== null && err.key === a.lazyKey) {
+          continue;
+        }
+        throw err;
+      }
       putOwn(scope.facts, proc.params[i] ?? normalizeKey(a.param), v);
       if (proc.params[i] !== undefined && normalizeKey(a.param) !== proc.params[i]) {
         putOwn(scope.facts, normalizeKey(a.param), v);

@@ -1,7 +1,7 @@
 // The public API of the process language: parsing, diagnostics, inputs, printing.
 export * from "./ast.ts";
 export { type Diagnostic, formatDiagnostic } from "./diagnostics.ts";
-export { analyzeInputs } from "./inputs.ts";
+export { analyzeInputs, readsBeforeSet } from "./inputs.ts";
 export { normalizeName, pluralOf, singularOf } from "./names.ts";
 export { type ParseResult, parse } from "./parser.ts";
 export { COMPARE_WORDS, printCondition, printExpr, printProgram } from "./printer.ts";

@@ -3,10 +3,19 @@
 // Decisions: statements are walked in text order, and a fact set anywhere earlier in
 // the text (in any branch) counts as set. `add/subtract/multiply/divide … the X` does
 // not read X (a missing X starts at 0 or empty). Setting a field of X (`the X's Y is`)
-// sets X. Procedure bodies are not walked; a call's arguments and `where` values are.
+// sets X. Procedure bodies are not walked; a call's `where` values and its arguments
+// are, except an argument that is a bare name whose parameter the procedure never reads
+// before setting it (the run binds such an argument only when it has a value).
 // `the first X` / `the last X`, unless set earlier, read `the Xs` when the process names
 // `the Xs` anywhere (its input is the list); otherwise `the last name` is its own input.
-import type { Condition, Expr, Program, Stmt, Target } from "./ast.ts";
+import {
+  type Condition,
+  type Expr,
+  type Program,
+  procedureSignature,
+  type Stmt,
+  type Target,
+} from "./ast.ts";
 import { pluralOf } from "./names.ts";
 
 type Node = Expr | Condition;
@@ -16,7 +25,11 @@ class InputFinder {
   private readonly seen = new Set<string>();
   private readonly set = new Set<string>();
 
-  constructor(private readonly mentioned: ReadonlySet<string>) {}
+  constructor(
+    private readonly mentioned: ReadonlySet<string>,
+    /** Per procedure signature: the parameters its body reads before setting them. */
+    private readonly paramReads: ReadonlyMap<string, ParamReads> = new Map(),
+  ) {}
 
   private known(key: string, locals: ReadonlySet<string>): boolean {
     return this.set.has(key) || locals.has(key);
@@ -118,10 +131,17 @@ class InputFinder {
         return;
       case "procedure":
         return;
-      case "call":
-        for (const arg of s.args) this.reads(arg.value, locals);
+      case "call": {
+        const proc = this.paramReads.get(s.procedure);
+        const given = new Set(s.where.map((w) => (w.target.kind === "name" ? w.target.key : "")));
+        s.args.forEach((arg, i) => {
+          const param = proc?.params[i];
+          const needed = param === undefined || (proc!.read.has(param) && !given.has(param));
+          if (arg.value.kind !== "name" || needed) this.reads(arg.value, locals);
+        });
         for (const w of s.where) this.reads(w.value, locals);
         return;
+      }
       case "readTable":
         this.reads(s.source, locals);
         this.define(s.as ? s.as.key : "table");
@@ -134,7 +154,7 @@ class InputFinder {
 
 /** The process's input names (normalized keys), in the order they are first read. */
 export function analyzeInputs(program: Program): string[] {
-  const finder = new InputFinder(mentionedNames(program));
+  const finder = new InputFinder(mentionedNames(program), parameterReads(program));
   finder.block(program.body, new Set());
   return finder.inputs;
 }
@@ -154,4 +174,27 @@ function mentionedNames(program: Program): Set<string> {
   };
   visit(program.body);
   return names;
+}
+
+/** For each procedure, its parameters and the facts its body reads before setting them. */
+interface ParamReads {
+  params: string[];
+  read: Set<string>;
+}
+
+function parameterReads(program: Program): Map<string, ParamReads> {
+  const out = new Map<string, ParamReads>();
+  for (const s of program.body) {
+    if (s.kind !== "procedure") continue;
+    const params = s.phrase.flatMap((p) => (p.kind === "param" ? [p.name.key] : []));
+    out.set(procedureSignature(s.phrase), { params, read: new Set(readsBeforeSet(s.body)) });
+  }
+  return out;
+}
+
+/** The facts a block (a procedure's body) reads before it sets them. */
+export function readsBeforeSet(body: Stmt[]): string[] {
+  const finder = new InputFinder(new Set());
+  finder.block(body, new Set());
+  return finder.inputs;
 }

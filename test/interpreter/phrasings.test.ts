@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { drive, inputsFromJson, type Json, start, view } from "../../src/interpreter/index.ts";
 import type { Program } from "../../src/language/ast.ts";
-import { parse, printProgram, stripSpans } from "../../src/language/index.ts";
+import { analyzeInputs, parse, printProgram, stripSpans } from "../../src/language/index.ts";
 import { files } from "./helpers.ts";
 
 function compile(source: string): Program {
@@ -123,5 +123,42 @@ describe("plural possessive with a plural field word", () => {
     );
     expect(r.error).toBeNull();
     expect(r.log).toEqual(["a.pdf and b.txt", "5 open and paid", "own and field"]);
+  });
+});
+
+describe("procedure arguments that have no value", () => {
+  const reminder = [
+    "to send a reminder to a customer about an invoice",
+    '  the result is "Dear {the customer}, about {the invoice}"',
+    "send a reminder to the client about the bill",
+    "say the above",
+  ].join("\n");
+
+  it("leaves a parameter the procedure never reads unbound instead of asking", async () => {
+    const r = await runText(reminder, { client: "Ada", bill: "INV-7" });
+    expect(r.status).toBe("Succeeded");
+    expect(r.log).toEqual(["Dear Ada, about INV-7"]);
+    expect(analyzeInputs(compile(reminder))).toEqual(["client", "bill"]);
+  });
+
+  it("asks at the call for an argument the procedure reads", async () => {
+    const r = await runText(reminder, { client: "Ada" });
+    expect(r.status).toBe("AwaitingAnswer");
+    expect(r.question?.line).toBe(3);
+    expect(r.question?.text).toContain("bill");
+  });
+
+  it("lets a `where` line give a parameter the call could not", async () => {
+    const source = [
+      "to price an order for an amount",
+      "  the result is the amount * 2",
+      "price the order for the amount where",
+      "  the amount is 500",
+      "say the above",
+    ].join("\n");
+    const r = await runText(source);
+    expect(r.status).toBe("Succeeded");
+    expect(r.log).toEqual(["1000"]);
+    expect(analyzeInputs(compile(source))).toEqual([]);
   });
 });

@@ -170,7 +170,7 @@ describe("statements", () => {
 
   it("calls procedures defined later, with where lines", () => {
     const r = parse(
-      'send the bill to the client where\n  the note is "hi"\nto send the invoice to the customer\n  say the note\n',
+      'send the bill to the client where\n  the note is "hi"\nto send the invoice to the customer\n  say "{the invoice} {the customer} {the note}"\n',
     );
     expect(r.diagnostics).toEqual([]);
     expect(stripSpans(r.program.body[0])).toEqual({
