@@ -17,7 +17,7 @@ import { Accounts, LoginLimiter } from "./auth/accounts.ts";
 import { ApiKeyCache } from "./auth/apiKeys.ts";
 import { installAuthHook } from "./auth/hook.ts";
 import { resolveConfig, type ServerConfig } from "./config.ts";
-import { errorToProblem, problem, sendProblem } from "./problems.ts";
+import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { FILES_URL, fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -63,6 +63,13 @@ const DESCRIPTION = `The REST API of Plainrun: processes written in plain Englis
 
 Authenticate with an API key (\`x-api-key: KEY\` or \`Authorization: Bearer KEY\`; create one with \`plainrun keys create NAME\`) or a login session (cookie from \`POST /api/v2/auth/login\`; writes then need the \`x-csrf-token\` header). Errors are \`application/problem+json\`.`;
 
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The methods some route answers on this path. */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  return METHODS.filter((method) => app.findRoute({ method, url }) !== null);
+}
+
 export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   const config: AppConfig = { ...resolveConfig({}, {}), ...opts.config };
   const { engine } = opts;
@@ -71,6 +78,12 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     ajv: undefined,
+    // `/runs/` is `/runs`, not `/runs/:id` with an empty id.
+    routerOptions: { ignoreTrailingSlash: true },
+    // The router's own refusals (a URL with a bad %-escape…) are problems too.
+    frameworkErrors: (err, _request, reply) => {
+      sendProblem(reply, problem(400, "malformed", "Malformed request", err.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -78,12 +91,17 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   // every answer would cost the hot path; the tests check answers against the document.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  // JSON: an empty body counts as no body (so POST .../publish with a JSON content type works).
-  const defaultJson = app.getDefaultJsonParser("error", "error");
+  // JSON: an empty body counts as no body (so POST .../publish with a JSON content type works);
+  // errors say where the JSON is wrong, name a refused __proto__ key and a too-deep nesting.
+  // Only JSON is parsed (and multipart for /files): JSON sent as text/plain is 415, not a string.
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
-    if (typeof body === "string" && body.trim() === "") return done(null, undefined);
-    defaultJson(req, body as string, done);
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, errorToProblem(err, request)));
@@ -91,6 +109,21 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/") && request.method === "GET" && app.plainrunUi) {
       return reply.sendFile("index.html");
+    }
+    // A known path with another method: 405 with Allow (OPTIONS: 204 with Allow, no CORS grant).
+    const allow = path.startsWith("/api/") ? allowedMethods(app, path) : [];
+    if (allow.length > 0) {
+      reply.header("allow", allow.join(", "));
+      if (request.method === "OPTIONS") return reply.code(204).send();
+      return sendProblem(
+        reply,
+        problem(
+          405,
+          "method-not-allowed",
+          "Method not allowed",
+          `${path} answers ${allow.join(", ")}, not ${request.method}.`,
+        ),
+      );
     }
     return sendProblem(
       reply,

@@ -86,6 +86,69 @@ export function fieldErrors(items: ValidationItem[], context: string | undefined
   return out;
 }
 
+/** How deep a JSON body may nest: deeper bodies are refused before any code walks them. */
+export const MAX_JSON_DEPTH = 64;
+
+const SUSPECT_KEY = /"(?:__proto__|constructor|prototype)"|\\u/;
+
+/**
+ * A JSON request body: empty is no body; malformed JSON, a `__proto__` key (also when
+ * spelled with escapes) and nesting deeper than MAX_JSON_DEPTH are refused with a clear detail.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  let value: unknown;
+  let forbidden: string | undefined;
+  const reviver = (key: string, v: unknown) => {
+    if (key === "__proto__") forbidden ??= key;
+    if (key === "constructor" && v && typeof v === "object" && "prototype" in v) forbidden ??= key;
+    return v;
+  };
+  try {
+    value = SUSPECT_KEY.test(text) ? JSON.parse(text, reviver) : JSON.parse(text);
+  } catch (err) {
+    throw new HttpProblem(
+      400,
+      "malformed",
+      "Malformed JSON",
+      `The body is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  if (forbidden) {
+    throw new HttpProblem(
+      400,
+      "malformed",
+      "Malformed request",
+      `The body has a "${forbidden}" key, which is not allowed.`,
+    );
+  }
+  const where = tooDeep(value, MAX_JSON_DEPTH);
+  if (where !== undefined) {
+    const field = where || "(body)";
+    const message = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+    throw new HttpProblem(422, "validation", "The request is not valid", `${field}: ${message}`, {
+      errors: [{ field, message }],
+    });
+  }
+  return value;
+}
+
+/** The dotted path where `value` nests deeper than `max` (without recursion), else undefined. */
+function tooDeep(value: unknown, max: number): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, ""]];
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop() as [unknown, number, string];
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= max) return path;
+    for (const [k, child] of Object.entries(v)) {
+      if (child !== null && typeof child === "object") {
+        stack.push([child, depth + 1, path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return undefined;
+}
+
 export function errorToProblem(err: unknown, request: FastifyRequest): ProblemBody {
   if (err instanceof HttpProblem) {
     return {
@@ -138,8 +201,15 @@ export function errorToProblem(err: unknown, request: FastifyRequest): ProblemBo
     case "FST_PARTS_LIMIT":
     case "FST_FIELDS_LIMIT":
       return problem(413, "too-large", "Request too large", e.message);
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return problem(415, "unsupported-media-type", "Unsupported content type", e.message);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE": {
+      const type = request.headers["content-type"];
+      return problem(
+        415,
+        "unsupported-media-type",
+        "Unsupported content type",
+        `${type ? `The body is ${String(type).split(";")[0]}` : "The body has no content-type"}: send it as application/json (uploads to /files: multipart/form-data).`,
+      );
+    }
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return problem(400, "malformed", "Malformed request", "The JSON body is empty.");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":

@@ -36,13 +36,34 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** The secret a request carries, from `x-api-key` or `Authorization: Bearer`. */
 export function presentedKey(request: FastifyRequest): string | undefined {
   const h = request.headers["x-api-key"];
-  if (typeof h === "string" && h) return h.trim();
+  if (typeof h === "string" && h.trim()) return h.trim();
   const auth = request.headers.authorization;
   if (typeof auth === "string") {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth);
     if (m) return m[1];
   }
   return undefined;
+}
+
+/**
+ * Why the key headers cannot be used, if they cannot: two different keys at once, or an
+ * Authorization header that is not `Bearer KEY` while no other key was sent.
+ */
+function keyHeaderProblem(request: FastifyRequest): string | undefined {
+  const h = request.headers["x-api-key"];
+  const xKey = typeof h === "string" && h.trim() ? h.trim() : undefined;
+  const auth = request.headers.authorization;
+  if (typeof auth !== "string" || !auth.trim()) return undefined;
+  const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (m) {
+    return xKey !== undefined && xKey !== m[1]
+      ? "Two different API keys were sent (x-api-key and Authorization: Bearer): send one."
+      : undefined;
+  }
+  if (xKey !== undefined) return undefined;
+  return /^\s*Bearer\b/i.test(auth)
+    ? "The Authorization header must be `Bearer KEY`: one key, no other words."
+    : "The Authorization header must be `Bearer KEY` (other schemes are not accepted).";
 }
 
 /** Who did it, as recorded on runs ("key:NAME" or the user's email). */
@@ -61,6 +82,11 @@ export function installAuthHook(
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request, reply) => {
     if (request.routeOptions.config?.public) return;
+    const headerProblem = keyHeaderProblem(request);
+    if (headerProblem) {
+      reply.header("www-authenticate", 'Bearer realm="plainrun"');
+      throw unauthorized(headerProblem);
+    }
     const secret = presentedKey(request);
     if (secret !== undefined) {
       const key = await deps.keys.check(secret);

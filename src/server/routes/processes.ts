@@ -16,8 +16,17 @@ const Settings = z
   })
   .describe("Process settings (merged into the current ones).");
 
+// Names are used in URLs, lists and logs: no control characters (NUL, newlines, tabs…).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const ProcessName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => !CONTROL.test(s), { error: "must not contain control characters" });
+
 const CreateProcess = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: ProcessName,
   description: z.string().max(10_000).optional(),
   source: z
     .string()

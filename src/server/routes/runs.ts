@@ -32,11 +32,24 @@ const StartRun = z.strictObject({
 const listOf = (values: readonly string[]) =>
   new RegExp(`^(${values.join("|")})(,(${values.join("|")}))*$`);
 
+/** A comma-separated list of these values, with a message that names them (case matters). */
+const listParam = (values: readonly string[], what: string) =>
+  z.string().regex(listOf(values), {
+    error: `must be one or more ${what}, comma-separated, spelled as: ${values.join(", ")}`,
+  });
+
+/** A whole number from the query string, with one message for every way it can be wrong. */
+const queryInt = (min: number, max?: number) => {
+  const error = `must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  const n = z.coerce.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? n : n.max(max, { error });
+};
+
 const ListQuery = z.strictObject({
   process: z.string().min(1).max(200).optional().describe("Process id or name."),
-  status: z.string().regex(listOf(RUN_STATUS)).optional().describe("Comma-separated statuses."),
+  status: listParam(RUN_STATUS, "statuses").optional().describe("Comma-separated statuses."),
   stage: z.enum(STAGE).optional(),
-  trigger: z.string().regex(listOf(TRIGGERS)).optional().describe("Comma-separated triggers."),
+  trigger: listParam(TRIGGERS, "triggers").optional().describe("Comma-separated triggers."),
   archived: z
     .enum(["false", "true", "all"])
     .optional()
@@ -45,13 +58,13 @@ const ListQuery = z.strictObject({
   created_to: z.iso.datetime({ offset: true }).optional(),
   text: z.string().min(1).max(200).optional().describe("Text in the inputs or outputs."),
   rerun_of: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe("Default 50."),
+  limit: queryInt(1, 500).optional().describe("Default 50."),
   cursor: z.string().min(1).max(200).optional().describe("next_cursor of the previous page."),
 });
 
 const EventsQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).optional().describe("Events after this seq (default 0)."),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  after: queryInt(0).optional().describe("Events after this seq (default 0)."),
+  limit: queryInt(1, 500).optional(),
 });
 
 const BulkResult = z.object({
@@ -62,6 +75,13 @@ const BulkResult = z.object({
 });
 
 const FINAL = new Set<string>(["Succeeded", "Failed", "Cancelled", "TimedOut"]);
+
+/** How many times a header occurs (Node joins repeated ones with ", "). */
+function headerCount(rawHeaders: string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === name) n++;
+  return n;
+}
 
 function triggerOf(p: Principal | null): { type: TriggerType; details: Record<string, Json> } {
   if (p?.kind === "key") return { type: "api", details: { key: p.name, key_id: p.id } };
@@ -112,6 +132,16 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
         );
       }
       const key = request.headers["idempotency-key"];
+      if (typeof key === "string" && headerCount(request.raw.rawHeaders, "idempotency-key") > 1) {
+        const message = "send one Idempotency-Key header, not several";
+        throw new HttpProblem(
+          422,
+          "validation",
+          "The request is not valid",
+          `header.idempotency-key: ${message}`,
+          { errors: [{ field: "header.idempotency-key", message }] },
+        );
+      }
       const run = await engine.startRun({
         process: processRef,
         ...(b.stage ? { stage: b.stage } : {}),
@@ -245,8 +275,15 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
         description:
           "Replays the events after `Last-Event-ID` (or `after`, or from the start), then sends new ones as they happen; each SSE message has `id` = seq, `event` = type and `data` = the event as JSON. The stream ends after the run's final status event; a comment line is sent on idle streams as a heartbeat.",
         params: IdParams,
-        querystring: z.strictObject({ after: z.coerce.number().int().min(0).optional() }),
-        headers: z.looseObject({ "last-event-id": z.string().max(20).optional() }),
+        querystring: z.strictObject({ after: queryInt(0).optional() }),
+        headers: z.looseObject({
+          "last-event-id": z
+            .string()
+            .regex(/^\s*\d{1,15}\s*$/, {
+              error: "must be an event seq (a whole number) from this stream",
+            })
+            .optional(),
+        }),
         response: {
           200: z.string().describe("text/event-stream"),
           ...problems(401, 404),
@@ -257,8 +294,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
       const id = request.params.id;
       const run = await engine.runs.get(id);
       const header = request.headers["last-event-id"];
-      const fromHeader =
-        typeof header === "string" && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
+      const fromHeader = typeof header === "string" ? Number(header.trim()) : undefined;
       const after = fromHeader ?? request.query.after ?? 0;
       // A run final now ends its stream at its last event; otherwise at its final status event.
       const endAt = FINAL.has(run.status) ? run.last_event_seq : Number.POSITIVE_INFINITY;
