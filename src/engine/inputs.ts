@@ -44,6 +44,7 @@ export function checkInputsShape(inputs: unknown, limits: EngineLimits): Record<
       `Inputs have ${keys.length} names; at most ${limits.maxInputKeys} are allowed.`,
     );
   }
+  checkJsonDepth(inputs, "Inputs");
   let text: string;
   try {
     text = JSON.stringify(inputs);
@@ -68,6 +69,22 @@ export function checkInputsShape(inputs: unknown, limits: EngineLimits): Record<
     seen.set(norm, k);
   }
   return inputs;
+}
+
+/** How deep inputs and answers may nest: deeper values are refused before anything recurses over them. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Refuses a JSON value nested deeper than MAX_JSON_DEPTH (checked without recursion). */
+export function checkJsonDepth(value: unknown, what: string): void {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new EngineError("invalid", `${what} are nested deeper than ${MAX_JSON_DEPTH} levels.`);
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
 }
 
 /** All file ids referenced by `{file_id}` objects anywhere in the inputs. */

@@ -27,6 +27,7 @@ import type { EngineBus } from "./bus.ts";
 import type { CompileCache } from "./compileCache.ts";
 import { EngineError } from "./errors.ts";
 import { newId } from "./ids.ts";
+import { checkJsonDepth } from "./inputs.ts";
 import type { EngineLimits } from "./limits.ts";
 import type { RunStarter } from "./startRun.ts";
 import {
@@ -330,6 +331,7 @@ export class RunService {
       );
     }
     if (value === undefined) throw new EngineError("invalid", "An answer is needed.");
+    checkJsonDepth(value, "Answers");
     const compiled = await this.cache.get(row.source_hash);
     const state = JSON.parse(row.exec_state);
     try {

@@ -169,6 +169,26 @@ describe.each(dialects)("run life cycle on %s", (dialect) => {
     expect(await snapshot(engine)).toBe(snap2);
   });
 
+  it("refuses inputs and answers nested too deep, naming the limit, storing nothing", async () => {
+    const { engine } = te;
+    await publishedProcess(engine, "asks", ASKS);
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 10_000; i++) deep = { x: deep };
+    const snap = await snapshot(engine);
+    await expectError(
+      engine.startRun({ process: "asks", inputs: { approver: deep } as never }),
+      "invalid",
+      /nested deeper than 64 levels/,
+    );
+    expect(await snapshot(engine)).toBe(snap);
+    const run = await engine.startRun({ process: "asks" });
+    await workers();
+    await engine.runs.waitFor(run.id, { orWaiting: true });
+    const waiting = await snapshot(engine);
+    await expectError(engine.runs.answer(run.id, deep as never), "invalid", /nested deeper/);
+    expect(await snapshot(engine)).toBe(waiting);
+  });
+
   it("cancels a running tight loop within 1 s", async () => {
     const { engine } = te;
     await publishedProcess(engine, "loop", LOOP);
