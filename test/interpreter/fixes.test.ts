@@ -3,29 +3,13 @@ import { describe, expect, it } from "vitest";
 import {
   drive,
   inputsFromJson,
-  type Json,
   runSlice,
   start,
   toJson,
   view,
 } from "../../src/interpreter/index.ts";
 import { numberFromText } from "../../src/interpreter/numbers.ts";
-import type { Program } from "../../src/language/ast.ts";
-import { parse } from "../../src/language/index.ts";
-import { files } from "./helpers.ts";
-
-function compile(source: string): Program {
-  const r = parse(source);
-  expect(r.diagnostics).toEqual([]);
-  return r.program;
-}
-
-async function runText(source: string, inputs: Record<string, Json> = {}) {
-  const p = compile(source);
-  const state = start(p, inputsFromJson(inputs, files));
-  await drive(p, state, { files });
-  return { state, ...view(state) };
-}
+import { compile, files, runText } from "./helpers.ts";
 
 describe("add and subtract with a duration on a fact that has no value", () => {
   it("starts from a zero duration", async () => {

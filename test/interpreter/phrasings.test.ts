@@ -1,23 +1,8 @@
 // Phrasings a business user would expect to work, run end to end from source text
 // (parse, start, drive, view).
 import { describe, expect, it } from "vitest";
-import { drive, inputsFromJson, type Json, start, view } from "../../src/interpreter/index.ts";
-import type { Program } from "../../src/language/ast.ts";
 import { analyzeInputs, parse, printProgram, stripSpans } from "../../src/language/index.ts";
-import { files } from "./helpers.ts";
-
-function compile(source: string): Program {
-  const r = parse(source);
-  expect(r.diagnostics).toEqual([]);
-  return r.program;
-}
-
-async function runText(source: string, inputs: Record<string, Json> = {}) {
-  const p = compile(source);
-  const state = start(p, inputsFromJson(inputs, files));
-  await drive(p, state, { files });
-  return { state, ...view(state) };
-}
+import { compile, runText } from "./helpers.ts";
 
 describe("names that begin with an operation word", () => {
   it("reads `the sorted names` and `the rounded total` as names", async () => {
