@@ -12,9 +12,9 @@ import { readsBeforeSet } from "../language/index.ts";
 import { valuesEqual } from "./compare.ts";
 import { compileCondition } from "./conditions.ts";
 import { normalizeKey } from "./convert.ts";
-import { describeCondition, describeExpr, describeStmt } from "./describe.ts";
+import { describeCondition, describeExpr, describeStmt, describeTarget } from "./describe.ts";
 import { NeedValue, RunError } from "./errors.ts";
-import { asTable, binaryOp, compileExpr, lookup, producesFresh } from "./evaluate.ts";
+import { asTable, binaryOp, compileExpr, explainArith, lookup, producesFresh } from "./evaluate.ts";
 import { setAbove, setFact, touch } from "./facts.ts";
 import { checkListSize, MAX_CALL_DEPTH } from "./limits.ts";
 import { appendLog } from "./log.ts";
@@ -149,7 +149,32 @@ function readTarget(rt: Rt, t: Target): Value | undefined {
 
 const ZERO_DURATION: Value = { k: "duration", months: 0, days: 0, ms: 0 };
 
+/**
+ * `add`/`subtract`/`multiply`/`divide` on a fact or field; a failure names the target
+ * and its value, with the date hints of explainArith (`add 3 to the deadline`).
+ */
 function update(
+  op: "add" | "subtract" | "multiply" | "divide",
+  cur: Value | undefined,
+  v: Value,
+  fresh: boolean,
+  target: Target,
+  by: Expr,
+): Value {
+  try {
+    return updateValue(op, cur, v, fresh);
+  } catch (err) {
+    if (!(err instanceof RunError)) throw err;
+    const sym = op === "add" ? "+" : op === "subtract" ? "-" : op === "multiply" ? "*" : "/";
+    const explained = explainArith(err, sym, cur ?? null, v, undefined, by, false);
+    if (explained !== err) throw explained;
+    throw new RunError(
+      `${err.message} (${describeTarget(target)} is ${describeValue(cur ?? null)})`,
+    );
+  }
+}
+
+function updateValue(
   op: "add" | "subtract" | "multiply" | "divide",
   cur: Value | undefined,
   v: Value,
@@ -300,14 +325,14 @@ function compileStmt(
             typeof v === "number" &&
             Number.isSafeInteger(cur + v)
               ? cur + v
-              : update(op, cur, v, fresh);
+              : update(op, cur, v, fresh, t, s.value);
           setFact(rt, key, r);
           setAbove(rt, r);
         };
       }
       return (rt) => {
         const v = value(rt);
-        const r = update(op, readTarget(rt, t), v, fresh);
+        const r = update(op, readTarget(rt, t), v, fresh, t, s.value);
         assign(rt, t, r);
         setAbove(rt, r);
       };

@@ -223,8 +223,14 @@ export function durationProperty(d: DurationValue, prop: string): Value | undefi
   return undefined;
 }
 
-/** ISO 8601 duration text: "P3D", "PT2H30M", "P1M2D". */
+/**
+ * ISO 8601 duration text: "P3D", "PT2H30M", "P1M2D". A negative duration has one
+ * leading sign ("-P9D"); only a duration mixing signs signs its parts ("P1M-2D").
+ */
 export function durationIso(d: DurationValue): string {
+  if (d.months <= 0 && d.days <= 0 && d.ms <= 0 && (d.months || d.days || d.ms)) {
+    return `-${durationIso({ k: "duration", months: -d.months, days: -d.days, ms: -d.ms })}`;
+  }
   let out = "P";
   const y = Math.trunc(d.months / 12);
   const m = d.months % 12;

@@ -1,6 +1,7 @@
 // Expressions compiled once into closures over the runtime (`Rt`).
 import pluralize from "pluralize";
 import type { Condition, Expr, NameRef } from "../language/ast.ts";
+import { suggestWord } from "../language/diagnostics.ts";
 import { aggregate } from "./aggregates.ts";
 import { sortCompare } from "./compare.ts";
 import {
@@ -31,7 +32,7 @@ import type { Rt } from "./runtime.ts";
 import { parseTable } from "./tables.ts";
 import { formatValue, joinList, replaceText, splitText, toCase, trimText } from "./text.ts";
 import type { Value } from "./types.ts";
-import { describeValue, isDuration, isFile, isRecord } from "./values.ts";
+import { describeValue, isDuration, isFile, isRecord, looseKey, recordField } from "./values.ts";
 
 export type CExpr = (rt: Rt) => Value;
 export type CCond = (rt: Rt) => boolean;
@@ -81,6 +82,96 @@ export function lookup(rt: Rt, key: string): Value | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `the order's custmer's name` when the order has no "custmer": name the expression
+ * that is nothing and, for a missing field, the record's closest field.
+ */
+function fieldOfNothing(
+  rt: Rt,
+  e: Extract<Expr, { kind: "field" }>,
+  parent: CExpr | null,
+  parentField: string,
+): RunError {
+  let message = `can't read the field "${e.field}" of ${describeExpr(e.target)}: it is nothing`;
+  if (parent && e.target.kind === "field") {
+    let holder: Value = null;
+    try {
+      holder = parent(rt);
+    } catch {
+      holder = null;
+    }
+    if (isRecord(holder) && recordField(holder, parentField) === undefined) {
+      const keys = Object.keys(holder.f);
+      const near = suggestWord(looseKey(parentField), keys.map(looseKey));
+      const owner = describeExpr(e.target.target);
+      message += ` (${owner} has no field "${parentField}"`;
+      message += near
+        ? `; did you mean "${keys.find((k) => looseKey(k) === near)}"?)`
+        : keys.length
+          ? `; its fields are ${keys.map((k) => `"${k}"`).join(", ")})`
+          : ")";
+    }
+  }
+  return new RunError(message);
+}
+
+const DATE_SHAPE = /^\s*\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?\s*$/;
+
+/**
+ * A failed arithmetic's error with a hint for the usual mistakes: a number added to a
+ * date (add a duration), text that looks like a date but is none, text joined with `+`
+ * (write `{…}` inside the quotes), a division by a value that is 0 (named). Other errors
+ * pass through unchanged.
+ */
+export function explainArith(
+  err: unknown,
+  op: string,
+  a: Value,
+  b: Value,
+  left?: Expr,
+  right?: Expr,
+  textHint = true,
+): unknown {
+  if (!(err instanceof RunError)) return err;
+  if (op === "/" && right && right.kind !== "number" && toDecimalOrNull(b)?.isZero()) {
+    return new RunError(`${err.message} (${describeExpr(right)} is 0)`);
+  }
+  if (op !== "+" && op !== "-") return err;
+  for (const v of [a, b]) {
+    if (typeof v === "string" && DATE_SHAPE.test(v) && !asDateLike(v)) {
+      return new RunError(
+        `${err.message}: "${v.trim()}" is not a valid date (write dates as "YYYY-MM-DD", e.g. "2026-03-01")`,
+      );
+    }
+  }
+  const date = asDateLike(a);
+  const n = toDecimalOrNull(b);
+  if (date && n !== null && typeof b !== "string") {
+    const amount = n.toString();
+    const verb = op === "+" ? "add" : "subtract";
+    return new RunError(
+      `can't ${verb} the number ${amount} ${op === "+" ? "to" : "from"} the date ${formatValue(date)}: ${verb} a duration instead, such as ${amount} days`,
+    );
+  }
+  if (op === "+" && textHint) {
+    const textSide = [a, b].findIndex((v) => typeof v === "string" && toDecimalOrNull(v) === null);
+    if (textSide >= 0) {
+      const other = textSide === 0 ? right : left;
+      const own = textSide === 0 ? left : right;
+      const shown = `{${other && other.kind !== "text" ? describeExpr(other) : "…"}}`;
+      const literal =
+        own?.kind === "text" && own.parts.every((x) => typeof x === "string")
+          ? own.parts.join("")
+          : "Total: ";
+      const example = textSide === 0 ? `${literal}${shown}` : `${shown}${literal}`;
+      return new RunError(
+        `${err.message}: '+' adds numbers; to put a value into a text, write it in braces inside the quotes, as in "${example}"`,
+      );
+    }
+  }
+  return err;
 }
 
 function binary(op: "+" | "-" | "*" | "/", a: Value, b: Value): Value {
@@ -181,7 +272,13 @@ export function compileExpr(e: Expr): CExpr {
     case "field": {
       const target = compileExpr(e.target);
       const field = e.field;
-      return (rt) => fieldOf(rt.files, target(rt), field);
+      const parent = e.target.kind === "field" ? compileExpr(e.target.target) : null;
+      const parentField = e.target.kind === "field" ? e.target.field : "";
+      return (rt) => {
+        const v = target(rt);
+        if (v === null) throw fieldOfNothing(rt, e, parent, parentField);
+        return fieldOf(rt.files, v, field);
+      };
     }
     case "pluck": {
       const target = compileExpr(e.target);
@@ -192,7 +289,15 @@ export function compileExpr(e: Expr): CExpr {
       const l = compileExpr(e.left);
       const r = compileExpr(e.right);
       const op = e.op;
-      return (rt) => binary(op, l(rt), r(rt));
+      return (rt) => {
+        const a = l(rt);
+        const b = r(rt);
+        try {
+          return binary(op, a, b);
+        } catch (err) {
+          throw explainArith(err, op, a, b, e.left, e.right);
+        }
+      };
     }
     case "negate": {
       const x = compileExpr(e.operand);

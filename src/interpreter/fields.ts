@@ -5,7 +5,7 @@ import { singularOf } from "../language/names.ts";
 import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
 import { RunError } from "./errors.ts";
 import { checkTextSize } from "./limits.ts";
-import type { FileHost, FileValue, Value } from "./types.ts";
+import type { FileHost, FileValue, RecordValue, Value } from "./types.ts";
 import { describeValue, isFile, looseKey, recordField } from "./values.ts";
 
 function show(field: string): string {
@@ -39,6 +39,16 @@ export function fieldOf(files: FileHost, v: Value, field: string): Value {
       case "last":
       case "last item":
         return v.length ? v[v.length - 1]! : null;
+    }
+    // `the table's amounts`: a plural field whose singular the items hold is a column.
+    const singular = singularOf(field);
+    if (
+      singular !== field &&
+      v.length > 0 &&
+      v.every(isRecord) &&
+      v.some((x) => isRecord(x) && recordField(x, singular) !== undefined)
+    ) {
+      return pluck(files, v, field);
     }
     throw new RunError(
       `can't read the field ${show(field)} of a list (${describeValue(v)}); to read it from every item, write the items' ${show(field)}`,
@@ -113,9 +123,35 @@ function itemField(files: FileHost, v: Value, field: string, singular: string): 
   }
 }
 
-/** `the rows' "amount"`: the field of every item (a single record: its field). */
+const LIST_PROPERTIES = new Set([
+  "count",
+  "length",
+  "size",
+  "number of items",
+  "first",
+  "first item",
+  "last",
+  "last item",
+]);
+
+function isRecord(v: Value): v is RecordValue {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && v.k === "record";
+}
+
+/**
+ * `the rows' "amount"`: the field of every item (a single record: its field). When the
+ * field is a list property (`count`, `first`…) and no item is a record holding such a
+ * field, it is the list's property: `the rows' count` is how many rows there are.
+ */
 export function pluck(files: FileHost, v: Value, field: string): Value {
   const singular = singularOf(field);
+  if (
+    Array.isArray(v) &&
+    LIST_PROPERTIES.has(looseKey(field)) &&
+    v.every((x) => isRecord(x) && recordField(x, field) === undefined)
+  ) {
+    return fieldOf(files, v, field);
+  }
   if (Array.isArray(v)) {
     const out: Value[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = itemField(files, v[i]!, field, singular);

@@ -181,8 +181,52 @@ function parseOptions(c: Cursor, whose: boolean): Expr[] {
   }
 }
 
+const THAN_WORDS = new Set(["greater", "more", "less", "fewer", "later", "earlier"]);
+
+/**
+ * `if the total greater than 3`, `if the due before today`: names may hold any word,
+ * so the ordering was read into the name. When nothing but `than` (or the end of the
+ * condition) follows such a name, say that `is` is missing (`before`/`after` only when
+ * `today` or `now` ends the name: `the time before lunch` may be a name).
+ */
+function orderingInName(c: Cursor, left: Expr): void {
+  if (left.kind !== "name") return;
+  const next = c.peek();
+  const thanNext = next?.kind === "word" && next.lower === "than";
+  if (
+    next &&
+    !thanNext &&
+    !(
+      next.kind === "word" &&
+      (next.lower === "then" || next.lower === "and" || next.lower === "or")
+    )
+  )
+    return;
+  const words = left.text.split(/\s+/);
+  for (let i = 2; i < words.length; i++) {
+    const w = words[i]!.toLowerCase();
+    const after = words[i + 1]?.toLowerCase() ?? (thanNext ? "than" : undefined);
+    const ordering =
+      ((w === "before" || w === "after") &&
+        i === words.length - 2 &&
+        (after === "today" || after === "now")) ||
+      (THAN_WORDS.has(w) && after === "than") ||
+      (w === "at" && (after === "least" || after === "most"));
+    if (!ordering) continue;
+    const rest = [...words.slice(i), ...(thanNext && i === words.length - 1 ? ["than"] : [])];
+    const phrase = THAN_WORDS.has(w) || w === "at" ? rest.slice(0, 2).join(" ") : w;
+    const suggestion = `is ${phrase.toLowerCase()}`;
+    c.fail(
+      `'${words.slice(0, i).join(" ")}' needs 'is' before '${phrase}'. Did you mean '${suggestion}'?`,
+      left.span,
+      suggestion,
+    );
+  }
+}
+
 function parseComparison(c: Cursor, whose: boolean): Condition {
   const left: Expr = whose ? parseItemField(c) : parseExpr(c);
+  if (!whose) orderingInName(c, left);
   const t = c.peek();
   const compare = (op: CompareOp): Condition => {
     const right = parseRight(c, whose);
@@ -307,5 +351,23 @@ function parseComparison(c: Cursor, whose: boolean): Condition {
       }
       return c.unexpected("'does not contain', 'does not start with' or 'does not end with'");
   }
+  missingIs(c, t);
   return { kind: "truthy", subject: left, span: left.span };
+}
+
+/** `the total greater than 3`: an ordering without its `is` is an error that says so. */
+function missingIs(c: Cursor, t: Token): void {
+  const mark = c.mark();
+  if (!orderedOp(c)) return;
+  const last = c.last();
+  const phrase = c.tokens
+    .slice(c.tokens.indexOf(t), c.tokens.indexOf(last) + 1)
+    .map((x) => x.lower)
+    .join(" ");
+  c.reset(mark);
+  c.fail(
+    `I expected 'is' before '${phrase}'. Did you mean 'is ${phrase}'?`,
+    spanOf(t, last),
+    `is ${phrase}`,
+  );
 }

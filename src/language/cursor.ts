@@ -171,6 +171,14 @@ export class Cursor {
     );
   }
 
+  /** Whether a known phrase is close to the words at the cursor (a likely typo). */
+  suggestsPhrase(): boolean {
+    const t = this.peek();
+    if (!t) return false;
+    const words = this.tokens.map((x) => (x.kind === "word" ? x.lower : x.text));
+    return suggestPhrase(words, this.tokens.indexOf(t)) !== undefined;
+  }
+
   /** "I expected X but found 'rest of line'", with a did-you-mean where one is close. */
   unexpected(expected?: string, at?: Token): never {
     const t = at ?? this.peek();

@@ -3,6 +3,7 @@
 import type { AggregateExpr, ArithOp, Expr, NameRef, TextLit } from "./ast.ts";
 import { parseCondition } from "./conditions.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
+import { clip } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
 import { normalizeName } from "./names.ts";
 import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS } from "./words.ts";
@@ -236,7 +237,21 @@ function parseWordPrimary(c: Cursor, t: Token): Expr {
   if (ARTICLES.has(t.lower)) {
     c.fail(`Names start with 'the': write 'the ${c.peek(1)?.text ?? "…"}'`, t);
   }
-  return c.unexpected("a value (a number, a quoted text, or a name starting with 'the')");
+  const expected = "a value (a number, a quoted text, or a name starting with 'the')";
+  if (!c.isStop(t.lower) && !c.suggestsPhrase()) {
+    // `say total`: a name without its `the`.
+    const mark = c.mark();
+    const words = readNameWords(c);
+    c.reset(mark);
+    const name = `the ${words.map((w) => w.text).join(" ")}`;
+    const found = c.textFrom(t);
+    c.fail(
+      `I expected ${expected} but found '${clip(found, 60)}'. Names start with 'the'. Did you mean '${name}'?`,
+      spanOf(t, words[words.length - 1] ?? t),
+      name,
+    );
+  }
+  return c.unexpected(expected);
 }
 
 function parseTheForm(c: Cursor): Expr {

@@ -33,6 +33,10 @@
 // - `X is [not] between A and B` parses as `X is at least A and X is at most B`.
 // - A one-line `if C then S` may end with `else S` / `otherwise S` / `else if …`; the
 //   nearest one-line `if` takes the `else`.
+// - Mistake messages: a bare word where a value belongs suggests `the WORDS` (unless a
+//   known phrase is closer); a condition whose name swallowed an ordering (`the total
+//   greater than 3`, `the due before today`) is an error suggesting `is …`; duration
+//   units are among the did-you-mean phrases.
 import type { PhrasePart, Program } from "./ast.ts";
 import { procedureSignature } from "./ast.ts";
 import { parseBlock } from "./blocks.ts";

@@ -213,4 +213,11 @@ export const KNOWN_PHRASES: readonly string[] = [
   "whose",
   "where",
   "each",
+  "seconds",
+  "minutes",
+  "hours",
+  "days",
+  "weeks",
+  "months",
+  "years",
 ];

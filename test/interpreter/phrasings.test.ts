@@ -147,3 +147,94 @@ describe("procedure arguments that have no value", () => {
     expect(analyzeInputs(compile(source))).toEqual([]);
   });
 });
+
+describe("round 2: dates, tables and run-time messages", () => {
+  it("reads `the rows' count` as the number of rows, not a column", async () => {
+    const r = await runText(
+      [
+        "the rows are the csv as a table",
+        'say "{the rows\' count} rows, {the rows\' "amount"}"',
+        "imagine the results",
+        "say the results' count",
+      ].join("\n"),
+      { csv: "name,amount\nA,1\nB,2\n" },
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["2 rows, 1 and 2", "0"]);
+  });
+
+  it("keeps a real column named like a list property", async () => {
+    const r = await runText("say the rows' count", {
+      rows: [{ count: 5 }, { count: 7 }],
+    });
+    expect(r.log).toEqual(["5 and 7"]);
+  });
+
+  it("says to add a duration when a number is added to a date", async () => {
+    const r = await runText('the due is "2026-03-01"\nthe x is the due + 3\n');
+    expect(r.status).toBe("Failed");
+    expect(r.error?.line).toBe(2);
+    expect(r.error?.message).toMatch(/the date 2026-03-01/);
+    expect(r.error?.message).toMatch(/3 days/);
+  });
+
+  it("suggests `{…}` when text is joined with `+`", async () => {
+    const r = await runText('the total is 5\nsay "total: " + the total\n');
+    expect(r.error?.message).toMatch(/\{the total\}|\{…\}/);
+  });
+
+  it("names an impossible date instead of calling it text", async () => {
+    const r = await runText('the d is "2026-13-45"\nsay the d + 1 day\n');
+    expect(r.error?.message).toMatch(/"2026-13-45" is not a valid date/);
+  });
+
+  it("names the missing field, with a did-you-mean, when a field of nothing is read", async () => {
+    const r = await runText("say the order's custmer's name\n", {
+      order: { customer: { name: "Ann" }, total: 3 },
+    });
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toMatch(/the order's custmer/);
+    expect(r.error?.message).toMatch(/did you mean "customer"\?/);
+  });
+
+  it("names the target of a failed `add`, with the duration hint for dates", async () => {
+    const r = await runText('the deadline is "2026-03-01"\nadd 3 to the deadline\n');
+    expect(r.error?.message).toMatch(/the date 2026-03-01: add a duration instead, such as 3 days/);
+    const t = await runText('the total is 5\nadd "x" to the total\n');
+    expect(t.error).toEqual({
+      line: 2,
+      message: 'can\'t add the text "x" to a number (the total is the number 5)',
+    });
+  });
+
+  it("writes a negative duration in JSON with one leading sign", async () => {
+    const r = await runText(
+      'the gap is "2026-03-01" - "2026-03-10"\nthe back is -(2 hours + 30 minutes)\nthe mixed is 1 month - 2 days\n',
+    );
+    expect(r.outputs.gap).toBe("-P9D");
+    expect(r.outputs.back).toBe("-PT2H30M");
+    expect(r.outputs.mixed).toBe("P1M-2D");
+  });
+
+  it("reads `the table's amounts` as the amount of every row", async () => {
+    const r = await runText(
+      [
+        "read the export as a table",
+        "say the sum of the table's amounts",
+        'say the table\'s "names"',
+      ].join("\n"),
+      { export: "name,amount\nA,10.10\nB,5\n" },
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["15.1", "A and B"]);
+    const bad = await runText("say the table's amount", { table: [{ amount: 1 }] });
+    expect(bad.error?.message).toMatch(/field "amount" of a list/);
+  });
+
+  it("names the fact that is zero when dividing by it", async () => {
+    const r = await runText("the count is 0\nthe total is 10\nthe avg is the total / the count\n");
+    expect(r.error).toEqual({ line: 3, message: "can't divide 10 by zero (the count is 0)" });
+    const d = await runText("the total is 10\ndivide the total by the count\n", { count: 0 });
+    expect(d.error?.message).toBe("can't divide 10 by zero (the count is 0)");
+  });
+});

@@ -271,7 +271,8 @@ describe("run-time errors", () => {
   it("adding text to a number", async () => {
     const p = b.program(() => [b.set(b.name("the x"), b.bin("+", b.num(1), b.txt("abc")))]);
     const r = await run(p);
-    expect(r.error).toEqual({ line: 1, message: `can't add the text "abc" to a number` });
+    expect(r.error?.line).toBe(1);
+    expect(r.error?.message).toMatch(/^can't add the text "abc" to a number: '\+' adds numbers/);
   });
   it("reading a field of a list", async () => {
     const p = b.program(() => [b.say(b.txt("x")), b.say(b.field(b.name("the rows"), "amount"))]);

@@ -81,3 +81,31 @@ describe("diagnostics", () => {
     expect(r.diagnostics[0]!.message).toMatch(/must follow an 'if/);
   });
 });
+
+describe("diagnostics, round 2", () => {
+  it("suggests a duration unit for a misspelt one", () => {
+    const d = parse('the d is "2026-03-01"\nadd 2 wekes to the d\n').diagnostics[0]!;
+    expect(d.line).toBe(2);
+    expect(d.suggestion).toBe("weeks");
+  });
+
+  it("suggests `the` before a bare name used as a value", () => {
+    const r = parse("the total is 5\nsay total\nthe sum is total + 1\n");
+    expect(r.diagnostics.map((d) => d.line)).toEqual([2, 3]);
+    expect(r.diagnostics[0]!.suggestion).toBe("the total");
+    expect(r.diagnostics[0]!.message).toMatch(/Did you mean 'the total'\?/);
+    expect(r.diagnostics[1]!.suggestion).toBe("the total");
+  });
+
+  it("suggests `is greater than` when `is` is missing", () => {
+    const d = parse("the total is 5\nif the total greater than 3 then\n  say 1\n").diagnostics[0]!;
+    expect(d.line).toBe(2);
+    expect(d.suggestion).toBe("is greater than");
+    expect(d.message).toMatch(/Did you mean 'is greater than'\?/);
+    const e = parse('the x is "2026-01-01"\nif the x before today then say 1\n').diagnostics[0]!;
+    expect(e.suggestion).toBe("is before");
+    const f = parse('the y are the rows whose "n" at least 3\n').diagnostics[0]!;
+    expect(f.suggestion).toBe("is at least");
+    expect(parse("if the time before lunch then say 1\n").diagnostics).toEqual([]);
+  });
+});
