@@ -4,8 +4,8 @@ import type { IfStmt, PhrasePart, Stmt } from "./ast.ts";
 import { parseCondition } from "./conditions.ts";
 import { Cursor, ParseError, spanOf } from "./cursor.ts";
 import type { LineNode } from "./lines.ts";
-import { lineSpan, lineWords } from "./lines.ts";
-import { parseStatement, type StmtContext } from "./statements.ts";
+import { lineWords } from "./lines.ts";
+import { indentedBody, parseStatement, type StmtContext } from "./statements.ts";
 
 export interface BlockParser {
   procedures: Map<string, PhrasePart[][]>;
@@ -48,27 +48,16 @@ function parseElse(c: Cursor, node: LineNode, target: IfStmt, ctx: StmtContext):
     c.expectWord("then");
     const span = spanOf(start, c.last());
     const body = c.atEnd()
-      ? parseBody(node, ctx, "the steps to take when the condition holds")
+      ? indentedBody(node, ctx, "the steps to take when the condition holds")
       : [parseStatement(c, node, ctx)];
     target.branches.push({ condition, body, span });
     return true;
   }
   const body = c.atEnd()
-    ? parseBody(node, ctx, "the steps to take otherwise")
+    ? indentedBody(node, ctx, "the steps to take otherwise")
     : [parseStatement(c, node, ctx)];
   target.otherwise = body;
   return false;
-}
-
-function parseBody(node: LineNode, ctx: StmtContext, what: string): Stmt[] {
-  if (node.children.length === 0) {
-    throw new ParseError(
-      `'${lineWords(node)}' needs an indented block of lines below it (${what})`,
-      lineSpan(node),
-      lineWords(node),
-    );
-  }
-  return ctx.parseBlock(node.children, ctx.depth + 1);
 }
 
 export function parseBlock(parser: BlockParser, nodes: LineNode[], depth: number): Stmt[] {

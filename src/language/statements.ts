@@ -37,7 +37,7 @@ function expectEnd(c: Cursor): void {
 }
 
 /** The indented body of a block statement; an error if there is none. */
-function body(node: LineNode, ctx: StmtContext, what: string): Stmt[] {
+export function indentedBody(node: LineNode, ctx: StmtContext, what: string): Stmt[] {
   if (node.children.length === 0) {
     throw new ParseError(
       `'${lineWords(node)}' needs an indented block of lines below it (${what})`,
@@ -215,7 +215,13 @@ function parseEach(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): S
   else if (start.lower === "process") c.unexpected("'as follows'");
   expectEnd(c);
   const span = spanOf(start, c.last());
-  return { kind: "each", item, list, body: body(node, ctx, "the steps for each item"), span };
+  return {
+    kind: "each",
+    item,
+    list,
+    body: indentedBody(node, ctx, "the steps for each item"),
+    span,
+  };
 }
 
 function parseProcedure(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
@@ -225,7 +231,13 @@ function parseProcedure(c: Cursor, start: Token, node: LineNode, ctx: StmtContex
   const phrase = parsePhrase(c);
   const span = spanOf(start, c.last());
   const verb = phrase[0]?.kind === "word" ? phrase[0].word : "";
-  return { kind: "procedure", verb, phrase, body: body(node, ctx, "the procedure's steps"), span };
+  return {
+    kind: "procedure",
+    verb,
+    phrase,
+    body: indentedBody(node, ctx, "the procedure's steps"),
+    span,
+  };
 }
 
 function parseCall(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
@@ -233,7 +245,7 @@ function parseCall(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): S
   const span = spanOf(start, c.last());
   const where: SetStmt[] = [];
   if (match.where) {
-    for (const s of body(node, ctx, "the 'the X is …' lines")) {
+    for (const s of indentedBody(node, ctx, "the 'the X is …' lines")) {
       if (s.kind === "set") where.push(s);
       else {
         ctx.report(
@@ -369,7 +381,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       c.expectWord("then");
       const headSpan = here();
       if (c.atEnd()) {
-        const branchBody = body(node, ctx, "the steps to take when the condition holds");
+        const branchBody = indentedBody(node, ctx, "the steps to take when the condition holds");
         return {
           kind: "if",
           branches: [{ condition, body: branchBody, span: headSpan }],
@@ -387,7 +399,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       if (!c.acceptWord("times")) c.expectWord("time", "'times'");
       expectEnd(c);
       const span = here();
-      return { kind: "repeat", times, body: body(node, ctx, "the steps to repeat"), span };
+      return { kind: "repeat", times, body: indentedBody(node, ctx, "the steps to repeat"), span };
     }
     case "add":
     case "subtract": {
