@@ -80,6 +80,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const migrator = new Migrator({
     db: dialect.db,
     provider: migrationProvider(dialect.blobType),
+    // Features land in parallel: a migration may be added with a name that sorts before
+    // one a data directory already applied.
+    allowUnorderedMigrations: true,
     ...(dialect.schema ? { migrationTableSchema: dialect.schema } : {}),
   });
   const { error } = await migrator.migrateToLatest();
