@@ -48,7 +48,8 @@ export interface CheckResult {
   inputs: string[];
 }
 
-const MAX_NAME = 200;
+// A name is used as a URL path segment, which the API bounds at 100 characters.
+const MAX_NAME = 100;
 const MAX_SOURCE = 1024 * 1024;
 const MAX_TIME_LIMIT_MS = 7 * 24 * 3600 * 1000;
 

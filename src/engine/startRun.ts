@@ -41,6 +41,8 @@ export interface StartRunOptions {
   trigger?: { type: TriggerType; details?: Record<string, Json> };
   /** The same key with the same request returns the first run; with another request it is refused. */
   idempotencyKey?: string;
+  /** Whose keys these are (an API key's id, a user's id): keys of one scope never meet another's. */
+  idempotencyScope?: string;
 }
 
 /** A run whose inputs are ready, waiting for the next group commit. */
@@ -54,11 +56,17 @@ export interface PreparedRun {
   inputValuesJson: string;
   fileIds: string[];
   newFiles: FileRow[];
-  idempotency?: { key: string; bodyHash: string };
+  /** `key` as stored (with its scope); `shown` as the client sent it. */
+  idempotency?: { key: string; bodyHash: string; shown: string };
   rerunOf?: string;
   /** Re-run on this exact source instead of the stage's current one. */
   exactSource?: { version: number | null; sourceHash: string };
   searchText: string;
+}
+
+/** The stored form of a key: its scope first, so equal keys of two scopes are two keys. */
+function scopedKey(key: string, scope: string | undefined): string {
+  return scope === undefined ? key : `${scope}|${key}`;
 }
 
 interface Waiting {
@@ -166,7 +174,7 @@ export class RunStarter {
       const bodyHash = sha256(
         canonicalJson({ process: opts.process, stage, inputs, fileIds, trigger: trigger.type }),
       );
-      idempotency = { key, bodyHash };
+      idempotency = { key: scopedKey(key, opts.idempotencyScope), bodyHash, shown: key };
     }
     const inputsJson = JSON.stringify(converted.display);
     return {
@@ -187,7 +195,10 @@ export class RunStarter {
   async start(opts: StartRunOptions): Promise<Run> {
     if (opts?.idempotencyKey !== undefined && typeof opts.idempotencyKey === "string") {
       // A retry usually finds its key: answer without preparing (or storing) anything.
-      const existing = await getIdempotencyKey(this.store.db, opts.idempotencyKey);
+      const existing = await getIdempotencyKey(
+        this.store.db,
+        scopedKey(opts.idempotencyKey, opts.idempotencyScope),
+      );
       if (existing) {
         const prepared = await this.prepare(opts);
         return this.resolveExistingKey(existing.run_id, existing.body_hash, prepared);
@@ -204,14 +215,14 @@ export class RunStarter {
     if (bodyHash !== run.idempotency?.bodyHash) {
       throw new EngineError(
         "idempotency_mismatch",
-        `Idempotency key "${run.idempotency?.key}" was used before with a different request.`,
+        `Idempotency key "${run.idempotency?.shown}" was used before with a different request.`,
       );
     }
     const [row] = await getRuns(this.store.db, [runId]);
     if (!row)
       throw new EngineError(
         "not_found",
-        `The run of idempotency key "${run.idempotency.key}" is gone.`,
+        `The run of idempotency key "${run.idempotency.shown}" is gone.`,
       );
     return toRun(row);
   }

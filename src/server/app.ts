@@ -5,7 +5,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -24,7 +24,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";
 import { runRoutes } from "./routes/runs.ts";
-import { apiRegistry } from "./schemas.ts";
+import { apiRegistry, MAX_URL_SEGMENT } from "./schemas.ts";
 import { registerStatic } from "./static.ts";
 
 export const API_PREFIX = "/api/v2";
@@ -79,9 +79,17 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
     trustProxy: config.trustProxy,
     ajv: undefined,
     // `/runs/` is `/runs`, not `/runs/:id` with an empty id.
-    routerOptions: { ignoreTrailingSlash: true },
     // The router's own refusals (a URL with a bad %-escape…) are problems too.
-    frameworkErrors: (err, _request, reply) => {
+    // A path segment longer than any id or name (MAX_URL_SEGMENT) names nothing: 404.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_URL_SEGMENT },
+    frameworkErrors: (err, request, reply) => {
+      if (err.code === "FST_ERR_MAX_PARAM_LENGTH") {
+        const path = request.url.split("?")[0] ?? "";
+        return sendProblem(
+          reply,
+          problem(404, "not-found", "Not found", `Nothing is named by ${path.slice(0, 200)}….`),
+        );
+      }
       sendProblem(reply, problem(400, "malformed", "Malformed request", err.message));
     },
   }).withTypeProvider<ZodTypeProvider>();
@@ -105,14 +113,15 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   });
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, errorToProblem(err, request)));
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/") && request.method === "GET" && app.plainrunUi) {
       return reply.sendFile("index.html");
     }
     // A known path with another method: 405 with Allow (OPTIONS: 204 with Allow, no CORS grant).
+    // A path whose route takes this method but found nothing (a missing static file) is 404.
     const allow = path.startsWith("/api/") ? allowedMethods(app, path) : [];
-    if (allow.length > 0) {
+    if (allow.length > 0 && !allow.includes(request.method)) {
       reply.header("allow", allow.join(", "));
       if (request.method === "OPTIONS") return reply.code(204).send();
       return sendProblem(
@@ -129,6 +138,12 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       reply,
       problem(404, "not-found", "Not found", `No route ${request.method} ${path}.`),
     );
+  };
+  app.setNotFoundHandler(notFound);
+  // Unknown routes are answered before any body is read: a QUERY (or a POST) to no route is
+  // 404/405 whatever its body or content type.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.is404) return notFound(request, reply);
   });
 
   const keys = new ApiKeyCache(engine.store, config.keyCacheTtlMs);

@@ -166,7 +166,13 @@ export const Diagnostic = named(
   }),
 );
 
-export const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
+/**
+ * The longest id or name a URL path segment carries (the router's bound): process names
+ * are refused beyond it at create, and a longer segment names nothing (404).
+ */
+export const MAX_URL_SEGMENT = 100;
+
+export const IdParams = z.strictObject({ id: z.string().min(1).max(MAX_URL_SEGMENT) });
 
 /** Responses of problems, for routes' `response` maps. */
 export const problems = (...codes: number[]) =>

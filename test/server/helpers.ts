@@ -1,5 +1,6 @@
 // A real server on a real socket for the API tests: the Fastify app on port 0, an engine with
 // workers on an isolated test store (SQLite file or Postgres schema), an API key, and fetch.
+import { connect } from "node:net";
 import { createEngine, type Engine, type WorkerPoolHandle } from "../../src/engine/index.ts";
 import { type AppConfig, buildApp, type PlainrunApp } from "../../src/server/app.ts";
 import { createApiKey } from "../../src/server/auth/apiKeys.ts";
@@ -121,3 +122,22 @@ export const expectProblem = (r: Answer, status: number) => {
   }
   return r.body;
 };
+
+/** One raw HTTP/1.1 request on a socket to the server at `url`; resolves with the whole answer. */
+export function rawRequest(url: string, request: string | Buffer): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(port), "127.0.0.1", () => sock.end(request));
+    let out = "";
+    sock.setEncoding("utf8");
+    sock.on("data", (d) => {
+      out += d;
+    });
+    sock.on("end", () => resolve(out));
+    sock.on("error", reject);
+    sock.setTimeout(10_000, () => {
+      sock.destroy();
+      reject(new Error(`no answer: ${out}`));
+    });
+  });
+}

@@ -1,9 +1,8 @@
 // What an unfamiliar client trips over: wrong methods, trailing slashes, wrong content types,
 // odd JSON, deep nesting, bad URLs, odd auth headers, Last-Event-ID garbage. Every refusal is a
 // problem document with the right status, and nothing stored changes on a refused request.
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectProblem, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { expectProblem, publish, rawRequest, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -14,24 +13,7 @@ afterAll(() => s.close());
 
 const runCount = async () => (await s.api("GET", "/api/v2/runs?limit=500")).body.items.length;
 
-/** One raw HTTP/1.1 request on a socket; resolves with the whole answer text. */
-function raw(request: string): Promise<string> {
-  const { port } = new URL(s.url);
-  return new Promise((resolve, reject) => {
-    const sock = connect(Number(port), "127.0.0.1", () => sock.end(request));
-    let out = "";
-    sock.setEncoding("utf8");
-    sock.on("data", (d) => {
-      out += d;
-    });
-    sock.on("end", () => resolve(out));
-    sock.on("error", reject);
-    sock.setTimeout(5000, () => {
-      sock.destroy();
-      reject(new Error(`no answer: ${out}`));
-    });
-  });
-}
+const raw = (request: string) => rawRequest(s.url, request);
 
 describe("methods and paths", () => {
   it("a known path with a wrong method is 405 with Allow", async () => {

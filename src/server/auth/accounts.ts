@@ -1,6 +1,7 @@
 // People: the first admin (from a one-time setup link or from environment variables),
 // argon2id password hashes, login sessions (cookie value stored as its sha-256, with a CSRF
 // token), and a limiter of failed logins.
+import { createHmac } from "node:crypto";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import type { Store } from "../../store/index.ts";
 import {
@@ -18,7 +19,7 @@ import {
   useSetupToken,
 } from "../../store/queries/auth.ts";
 import { newId } from "../ids.ts";
-import { randomSecret, sha256Hex } from "./secrets.ts";
+import { randomSecret, sameSecret, sha256Hex } from "./secrets.ts";
 
 export interface UserView {
   id: string;
@@ -57,6 +58,10 @@ export function toUserView(u: UserRow): UserView {
     role: u.role,
     created_at: new Date(u.created_at).toISOString(),
   };
+}
+
+function deviceMac(user: UserRow): string {
+  return createHmac("sha256", user.password_hash).update(`device:${user.id}`).digest("base64url");
 }
 
 function normalizeEmail(email: string): string {
@@ -182,14 +187,37 @@ export class Accounts {
     return { userId: s.user_id, email: s.email, role: s.role, csrfToken: s.csrf_token, idHash };
   }
 
+  /**
+   * The device cookie set at a login: the user's id and an HMAC keyed by the password
+   * hash, so it needs no storage, survives restarts and ends with a password change.
+   */
+  deviceCookie(user: UserRow): string {
+    return `${user.id}.${deviceMac(user)}`;
+  }
+
+  /** Whether this device cookie was set by a login to this account. */
+  async knownDevice(email: string, cookie: string | undefined): Promise<boolean> {
+    if (!cookie) return false;
+    const user = await findUserByEmail(this.store.db, normalizeEmail(email));
+    return user !== undefined && sameSecret(cookie, this.deviceCookie(user));
+  }
+
   async endSession(idHash: string): Promise<void> {
     await deleteSession(this.store.db, idHash);
   }
 }
 
-/** Counts failed logins per client address and per account in a sliding window. */
+/**
+ * Failed logins. Per client address: `max` failures in the window, then 429 until the
+ * window has passed. Per account: from `max` failures on, each attempt waits a short delay
+ * after the last failure, doubling with each further one (5 s, 10 s, 20 s… at most 60 s),
+ * so guessing from many addresses is slow; a browser that logged in to the account before
+ * (its device cookie) skips that delay, so an attacker cannot lock the owner out.
+ */
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
+  static readonly BASE_DELAY_S = 5;
+  static readonly MAX_DELAY_S = 60;
 
   constructor(
     private readonly max: number,
@@ -204,28 +232,38 @@ export class LoginLimiter {
   }
 
   /** Seconds until another attempt is allowed, or 0 when allowed now. */
-  retryAfter(ip: string, email: string): number {
+  retryAfter(ip: string, email: string, opts: { knownDevice?: boolean } = {}): number {
     const now = Date.now();
     let wait = 0;
-    for (const key of [`ip:${ip}`, `user:${email.trim().toLowerCase()}`]) {
-      const list = this.recent(key, now);
-      if (list.length >= this.max) {
-        const oldest = list[list.length - this.max] as number;
-        wait = Math.max(wait, Math.ceil((oldest + this.windowMs - now) / 1000));
-      }
+    const byIp = this.recent(`ip:${ip}`, now);
+    if (byIp.length >= this.max) {
+      const oldest = byIp[byIp.length - this.max] as number;
+      wait = Math.ceil((oldest + this.windowMs - now) / 1000);
     }
-    return wait;
+    if (opts.knownDevice) return Math.max(wait, 0);
+    const byAccount = this.recent(`user:${accountKey(email)}`, now);
+    if (byAccount.length >= this.max) {
+      const delayS = Math.min(
+        LoginLimiter.MAX_DELAY_S,
+        LoginLimiter.BASE_DELAY_S * 2 ** (byAccount.length - this.max),
+      );
+      const last = byAccount[byAccount.length - 1] as number;
+      wait = Math.max(wait, Math.ceil((last + delayS * 1000 - now) / 1000));
+    }
+    return Math.max(wait, 0);
   }
 
   fail(ip: string, email: string): void {
     const now = Date.now();
     if (this.failures.size > 100_000) this.failures.clear();
-    for (const key of [`ip:${ip}`, `user:${email.trim().toLowerCase()}`]) {
-      this.failures.set(key, [...this.recent(key, now), now]);
+    for (const key of [`ip:${ip}`, `user:${accountKey(email)}`]) {
+      this.failures.set(key, [...this.recent(key, now), now].slice(-64));
     }
   }
 
   succeed(email: string): void {
-    this.failures.delete(`user:${email.trim().toLowerCase()}`);
+    this.failures.delete(`user:${accountKey(email)}`);
   }
 }
+
+const accountKey = (email: string) => email.trim().toLowerCase();

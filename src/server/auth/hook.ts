@@ -8,6 +8,8 @@ import type { ApiKeyCache } from "./apiKeys.ts";
 import { sameSecret } from "./secrets.ts";
 
 export const SESSION_COOKIE = "plainrun_session";
+/** Set at a login; lets that browser skip the per-account failed-login delay. */
+export const DEVICE_COOKIE = "plainrun_device";
 export const CSRF_HEADER = "x-csrf-token";
 
 export type Principal =

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AccountError, type Accounts, type LoginLimiter } from "../auth/accounts.ts";
-import { SESSION_COOKIE } from "../auth/hook.ts";
+import { DEVICE_COOKIE, SESSION_COOKIE } from "../auth/hook.ts";
 import { HttpProblem } from "../problems.ts";
 import { problems } from "../schemas.ts";
 
@@ -69,6 +69,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
   const logIn = async (request: FastifyRequest, reply: FastifyReply, user: LoggedInUser) => {
     const s = await accounts.startSession(user);
     setSessionCookie(request, reply, s.cookie, s.expiresAt);
+    // Remembers this browser for the account: its logins skip the per-account delay.
+    reply.setCookie(DEVICE_COOKIE, accounts.deviceCookie(user), {
+      path: "/api/v2/auth",
+      httpOnly: true,
+      sameSite: "strict",
+      secure: request.protocol === "https",
+      maxAge: 365 * 24 * 3600,
+    });
     return {
       user: {
         id: user.id,
@@ -127,7 +135,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const wait = limiter.retryAfter(request.ip, email);
+      const knownDevice = await accounts.knownDevice(email, request.cookies[DEVICE_COOKIE]);
+      const wait = limiter.retryAfter(request.ip, email, { knownDevice });
       if (wait > 0) {
         reply.header("retry-after", String(wait));
         throw new HttpProblem(

@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine } from "../../engine/index.ts";
+import { detectFileType } from "../fileType.ts";
+import { readMultipart } from "../multipart.ts";
 import { HttpProblem } from "../problems.ts";
 import { apiRegistry, IdParams, problems } from "../schemas.ts";
 
@@ -38,16 +40,17 @@ export const fileRoutes: FastifyPluginAsyncZod<{ engine: Engine; uploadLimit: nu
           "Send the file as multipart/form-data in a field named file.",
         );
       }
-      const part = await request.file({ limits: { fileSize: uploadLimit, files: 1 } });
+      const body = await readMultipart(request, { files: ["file"], fileSize: uploadLimit });
+      const part = body.files.get("file");
       if (!part) {
         throw new HttpProblem(422, "validation", "The request is not valid", "file: is required", {
           errors: [{ field: "file", message: "is required" }],
         });
       }
-      const bytes = await part.toBuffer();
-      const stored = await engine.files.put(new Uint8Array(bytes), {
-        name: part.filename || "upload",
-        type: part.mimetype,
+      const name = part.filename || "upload";
+      const stored = await engine.files.put(new Uint8Array(part.bytes), {
+        name,
+        type: detectFileType(name, part.mimetype, part.bytes),
       });
       return reply.code(201).header("location", `${FILES_URL}/${stored.id}`).send(stored);
     },

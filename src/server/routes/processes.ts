@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine } from "../../engine/index.ts";
-import { Diagnostic, IdParams, Process, problems, Version } from "../schemas.ts";
+import { Diagnostic, IdParams, MAX_URL_SEGMENT, Process, problems, Version } from "../schemas.ts";
 
 const Settings = z
   .strictObject({
@@ -22,7 +22,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const ProcessName = z
   .string()
   .min(1)
-  .max(200)
+  .max(MAX_URL_SEGMENT, {
+    error: `has at most ${MAX_URL_SEGMENT} characters (it is used in URLs)`,
+  })
   .refine((s) => !CONTROL.test(s), { error: "must not contain control characters" });
 
 const CreateProcess = z.strictObject({
@@ -178,7 +180,7 @@ export const processRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         tags,
         summary: "One published version",
         params: z.strictObject({
-          id: z.string().min(1).max(200),
+          id: IdParams.shape.id,
           version: z.coerce.number().int().min(1),
         }),
         response: { 200: Version, ...problems(401, 404, 422) },

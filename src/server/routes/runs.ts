@@ -89,6 +89,13 @@ function triggerOf(p: Principal | null): { type: TriggerType; details: Record<st
   return { type: "api", details: {} };
 }
 
+/** Idempotency keys belong to who sent them: one API key, or one user's sessions. */
+function idempotencyScope(p: Principal | null): string {
+  if (p?.kind === "key") return `key:${p.id}`;
+  if (p?.kind === "session") return `user:${p.userId}`;
+  return "anonymous";
+}
+
 export interface RunRouteDeps {
   engine: Engine;
   heartbeatMs: number;
@@ -109,7 +116,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
         tags,
         summary: "Start a run (stored Pending; workers execute it)",
         description:
-          "With an `Idempotency-Key` header, a retry with the same body returns the first run; the same key with another body is 422.",
+          "With an `Idempotency-Key` header, a retry with the same body returns the first run; the same key with another body is 422. Keys belong to the API key (or the user) that sent them.",
         headers: z.looseObject({
           "idempotency-key": z.string().min(1).max(255).optional(),
         }),
@@ -148,7 +155,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
         ...(b.inputs ? { inputs: b.inputs as Record<string, Json> } : {}),
         ...(b.file_ids ? { fileIds: b.file_ids } : {}),
         trigger: triggerOf(request.principal),
-        ...(typeof key === "string" ? { idempotencyKey: key } : {}),
+        ...(typeof key === "string"
+          ? { idempotencyKey: key, idempotencyScope: idempotencyScope(request.principal) }
+          : {}),
       });
       return reply.code(202).header("location", `/api/v2/runs/${run.id}`).send(run);
     },
