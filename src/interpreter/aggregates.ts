@@ -52,6 +52,12 @@ function asList(v: Value, fn: string): Value[] {
   if (Array.isArray(v)) return v;
   if (v === null) return [];
   if (fn === "count" && typeof v === "string") return Array.from(v);
+  // `the count of the total` (a number) would silently be 1.
+  if (fn === "count") {
+    throw new RunError(
+      `can't count ${describeValue(v)}: it is not a list (the count of a list is its number of items)`,
+    );
+  }
   return [v];
 }
 

@@ -13,7 +13,7 @@ import { valuesEqual } from "./compare.ts";
 import { compileCondition } from "./conditions.ts";
 import { normalizeKey } from "./convert.ts";
 import { describeCondition, describeExpr, describeStmt, describeTarget } from "./describe.ts";
-import { NeedValue, RunError } from "./errors.ts";
+import { Missing, NeedValue, RunError } from "./errors.ts";
 import { asTable, binaryOp, compileExpr, explainArith, lookup, producesFresh } from "./evaluate.ts";
 import { setAbove, setFact, touch } from "./facts.ts";
 import { checkListSize, MAX_CALL_DEPTH } from "./limits.ts";
@@ -200,7 +200,14 @@ function updateValue(
     }
     return binaryOp("+", cur, v);
   }
-  if (op === "subtract" && Array.isArray(cur)) return cur.filter((x) => !valuesEqual(x, v));
+  if (op === "subtract" && Array.isArray(cur)) {
+    // A list taken from a list removes each of its items (as `add` appends each), unless
+    // the list holds that very list as one item.
+    if (Array.isArray(v) && !cur.some((x) => valuesEqual(x, v))) {
+      return cur.filter((x) => !v.some((y) => valuesEqual(x, y)));
+    }
+    return cur.filter((x) => !valuesEqual(x, v));
+  }
   const missing = cur === undefined || cur === null;
   const base = missing ? (op === "subtract" && isDuration(v) ? ZERO_DURATION : 0) : cur;
   return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", base, v);
@@ -358,7 +365,8 @@ function compileStmt(
           try {
             v = own(value(rt), fresh);
           } catch (e) {
-            if (!(find && e instanceof NeedValue)) throw e;
+            // A missing field is what `get` asks for and what `find` reads as nothing.
+            if (!(e instanceof Missing) && !(find && e instanceof NeedValue)) throw e;
             v = null;
           }
           if (v === null && !find) throw new NeedValue(null, question);

@@ -10,7 +10,7 @@ import {
   truthy,
   valuesEqual,
 } from "./compare.ts";
-import { NeedValue } from "./errors.ts";
+import { Missing, NeedValue } from "./errors.ts";
 import { type CCond, compileExpr, registerConditions } from "./evaluate.ts";
 import type { Rt } from "./runtime.ts";
 import type { Value } from "./types.ts";
@@ -52,9 +52,9 @@ export function compileCondition(c: Condition): CCond {
       const s = compileExpr(c.subject);
       switch (c.test) {
         case "empty":
-          return (rt) => isEmpty(s(rt));
+          return (rt) => isEmpty(orNothing(rt, s));
         case "notEmpty":
-          return (rt) => !isEmpty(s(rt));
+          return (rt) => !isEmpty(orNothing(rt, s));
         case "known":
           return (rt) => known(rt, s);
         case "notKnown":
@@ -107,7 +107,17 @@ function known(rt: Rt, s: (rt: Rt) => Value): boolean {
   try {
     return s(rt) !== null;
   } catch (e) {
-    if (e instanceof NeedValue) return false;
+    if (e instanceof NeedValue || e instanceof Missing) return false;
+    throw e;
+  }
+}
+
+/** `is empty` asks about a missing value: a record's missing field is empty, not an error. */
+function orNothing(rt: Rt, s: (rt: Rt) => Value): Value {
+  try {
+    return s(rt);
+  } catch (e) {
+    if (e instanceof Missing) return null;
     throw e;
   }
 }

@@ -9,6 +9,13 @@ export class RunError extends Error {
   }
 }
 
+/**
+ * A value that is not there where one was expected (a record's field it does not have,
+ * `the above` after a procedure with no result). Fails the run, except where a missing
+ * value is the question: `is known`, `is empty`, `find` and `get` treat it as nothing.
+ */
+export class Missing extends RunError {}
+
 /** A fact (or a value) has no value: the statement asks a person instead of failing. */
 export class NeedValue extends Error {
   constructor(

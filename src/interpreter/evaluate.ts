@@ -15,8 +15,8 @@ import {
   todayValue,
 } from "./dates.ts";
 import { describeExpr } from "./describe.ts";
-import { NeedValue, RunError } from "./errors.ts";
-import { fieldOf, fileText, pluck } from "./fields.ts";
+import { Missing, NeedValue, RunError } from "./errors.ts";
+import { checkSomeHave, fieldOf, fileText, pluck } from "./fields.ts";
 import { checkListSize, checkTextSize } from "./limits.ts";
 import {
   arith,
@@ -259,7 +259,13 @@ export function compileExpr(e: Expr): CExpr {
       return (rt) => makeDuration(amount(rt), unit);
     }
     case "above":
-      return (rt) => (rt.state.hasAbove ? rt.state.above : null);
+      return (rt) => {
+        if (rt.state.hasAbove) return rt.state.above;
+        throw new Missing(
+          rt.state.aboveMissing ??
+            "'the above' has no value here: no statement before this line produced one",
+        );
+      };
     case "name": {
       const key = e.key;
       const ref = e;
@@ -274,16 +280,18 @@ export function compileExpr(e: Expr): CExpr {
       const field = e.field;
       const parent = e.target.kind === "field" ? compileExpr(e.target.target) : null;
       const parentField = e.target.kind === "field" ? e.target.field : "";
+      const owner = describeExpr(e.target);
       return (rt) => {
         const v = target(rt);
         if (v === null) throw fieldOfNothing(rt, e, parent, parentField);
-        return fieldOf(rt.files, v, field);
+        return fieldOf(rt.files, v, field, owner);
       };
     }
     case "pluck": {
       const target = compileExpr(e.target);
       const field = e.field;
-      return (rt) => pluck(rt.files, target(rt), field);
+      const owner = describeExpr(e.target);
+      return (rt) => pluck(rt.files, target(rt), field, owner);
     }
     case "binary": {
       const l = compileExpr(e.left);
@@ -315,8 +323,11 @@ export function compileExpr(e: Expr): CExpr {
     case "whose": {
       const list = compileExpr(e.list);
       const where = compileCond(e.where);
+      const fields = itemFieldsOf(e.where);
+      const owner = describeExpr(e.list);
       return (rt) => {
         const items = toList(list(rt), "filter");
+        for (const f of fields) checkSomeHave(items, f, f, owner);
         const out: Value[] = [];
         const stack = rt.items;
         const depth = stack.length;
@@ -335,6 +346,8 @@ export function compileExpr(e: Expr): CExpr {
         const it = rt.items[rt.items.length - 1];
         if (it === undefined)
           throw new RunError(`"${field}" can only be used in a "whose" condition`);
+        // An item without the field (another item has it: checked by `whose`) is nothing.
+        if (isRecord(it)) return recordField(it, field) ?? null;
         return fieldOf(rt.files, it, field);
       };
     }
@@ -342,12 +355,19 @@ export function compileExpr(e: Expr): CExpr {
       const list = compileExpr(e.list);
       const field = e.field;
       const sign = e.descending ? -1 : 1;
+      const owner = describeExpr(e.list);
       return (rt) => {
         const items = toList(list(rt), "sort");
+        if (field !== null) checkSomeHave(items, field, field, owner);
         const keyed = items.map((v, i) => ({
           v,
           i,
-          k: field === null ? v : fieldOf(rt.files, v, field),
+          k:
+            field === null
+              ? v
+              : isRecord(v)
+                ? (recordField(v, field) ?? null)
+                : fieldOf(rt.files, v, field),
         }));
         keyed.sort((a, b) => sign * sortCompare(a.k, b.k) || a.i - b.i);
         return keyed.map((x) => x.v);
@@ -442,6 +462,35 @@ export function compileExpr(e: Expr): CExpr {
   }
   const never: never = e;
   throw new Error(`unknown expression ${(never as Expr).kind}`);
+}
+
+/** The item fields a `whose` condition reads (its own, not those of a nested `whose`). */
+function itemFieldsOf(c: Condition): string[] {
+  const out = new Set<string>();
+  const visit = (x: Condition): void => {
+    switch (x.kind) {
+      case "and":
+      case "or":
+        visit(x.left);
+        visit(x.right);
+        return;
+      case "not":
+        visit(x.operand);
+        return;
+      case "compare":
+        if (x.left.kind === "itemField") out.add(x.left.field);
+        return;
+      case "test":
+      case "truthy":
+        if (x.subject.kind === "itemField") out.add(x.subject.field);
+        return;
+      case "oneOf":
+        if (x.subject.kind === "itemField") out.add(x.subject.field);
+        return;
+    }
+  };
+  visit(c);
+  return [...out];
 }
 
 /** Whether evaluating `e` yields a fresh value that no other fact shares. */

@@ -71,7 +71,18 @@ function endOfBlock(rt: Rt, frame: Frame): void {
       state.frames.pop();
       state.depth--;
       const f = frame.scope.facts;
-      setAbove(rt, Object.hasOwn(f, "result") ? f.result! : null);
+      // `the result is E` or `the results are A, B`: the value the procedure returns.
+      const key = Object.hasOwn(f, "result")
+        ? "result"
+        : Object.hasOwn(f, "results")
+          ? "results"
+          : null;
+      if (key !== null) setAbove(rt, f[key]!);
+      else {
+        state.above = null;
+        state.hasAbove = false;
+        state.aboveMissing = `'the above' has no value: the procedure called on line ${frame.line} set no result (write 'the result is …' in it)`;
+      }
       syncScope(rt);
       return;
     }

@@ -32,4 +32,5 @@ export function touch(rt: Rt, key: string): void {
 export function setAbove(rt: Rt, v: Value): void {
   rt.state.above = v;
   rt.state.hasAbove = true;
+  if (rt.state.aboveMissing !== undefined) delete rt.state.aboveMissing;
 }

@@ -1,9 +1,10 @@
 // `X's Y`: a record's field, or a property of the value (a text's length, a list's
 // count, a date's weekday, a file's name…). `the rows' "amount"`: every item's field.
 
+import { suggestWord } from "../language/diagnostics.ts";
 import { singularOf } from "../language/names.ts";
 import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
-import { RunError } from "./errors.ts";
+import { Missing, RunError } from "./errors.ts";
 import { checkTextSize } from "./limits.ts";
 import type { FileHost, FileValue, RecordValue, Value } from "./types.ts";
 import { describeValue, isFile, looseKey, recordField } from "./values.ts";
@@ -19,11 +20,28 @@ export function fileText(files: FileHost, f: FileValue): string {
   return checkTextSize(new TextDecoder("utf-8").decode(bytes));
 }
 
-/** The field or property `field` of `v`. A record without that field gives nothing. */
-export function fieldOf(files: FileHost, v: Value, field: string): Value {
+/** `has no field "amuont"; did you mean "amount"?` or `its fields are …`, for messages. */
+export function fieldHint(keys: string[], field: string): string {
+  const near = suggestWord(looseKey(field), keys.map(looseKey));
+  if (near) return `did you mean "${keys.find((k) => looseKey(k) === near)}"?`;
+  if (keys.length === 0) return "it has no fields";
+  const shown = keys.slice(0, 12).map((k) => `"${k}"`);
+  return `the fields are ${shown.join(", ")}${keys.length > 12 ? ", …" : ""}`;
+}
+
+/** The error for a record without `field`; `is known` and `find` read it as nothing. */
+export function missingField(r: RecordValue, field: string, owner: string): Missing {
+  return new Missing(
+    `${owner} has no field ${show(field)}: ${fieldHint(Object.keys(r.f), field)} (if the field may be missing, test 'is known' first)`,
+  );
+}
+
+/** The field or property `field` of `v`. A record without that field is an error (Missing). */
+export function fieldOf(files: FileHost, v: Value, field: string, owner = "the record"): Value {
   if (v !== null && typeof v === "object" && !Array.isArray(v) && v.k === "record") {
     const x = recordField(v, field);
-    return x === undefined ? null : x;
+    if (x === undefined) throw missingField(v, field, owner);
+    return x;
   }
   const p = looseKey(field);
   if (Array.isArray(v)) {
@@ -104,13 +122,13 @@ export function fieldOf(files: FileHost, v: Value, field: string): Value {
  * (`the attachments' names` reads every attachment's name).
  */
 function itemField(files: FileHost, v: Value, field: string, singular: string): Value {
-  if (singular === field) return fieldOf(files, v, field);
   if (v !== null && typeof v === "object" && !Array.isArray(v) && v.k === "record") {
     const x = recordField(v, field);
     if (x !== undefined) return x;
-    const y = recordField(v, singular);
+    const y = singular === field ? undefined : recordField(v, singular);
     return y === undefined ? null : y;
   }
+  if (singular === field) return fieldOf(files, v, field);
   try {
     return fieldOf(files, v, field);
   } catch (err) {
@@ -143,7 +161,7 @@ function isRecord(v: Value): v is RecordValue {
  * field is a list property (`count`, `first`…) and no item is a record holding such a
  * field, it is the list's property: `the rows' count` is how many rows there are.
  */
-export function pluck(files: FileHost, v: Value, field: string): Value {
+export function pluck(files: FileHost, v: Value, field: string, owner = "the list"): Value {
   const singular = singularOf(field);
   if (
     Array.isArray(v) &&
@@ -153,10 +171,26 @@ export function pluck(files: FileHost, v: Value, field: string): Value {
     return fieldOf(files, v, field);
   }
   if (Array.isArray(v)) {
+    checkSomeHave(v, field, singular, owner);
     const out: Value[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = itemField(files, v[i]!, field, singular);
     return out;
   }
   if (v === null) return [];
   return itemField(files, v, field, singular);
+}
+
+/**
+ * A field that no record of the list has is a misspelling, not a column of nothings
+ * (`the sum of the lines' amuont` would be 0): an error naming the fields there are.
+ * Items that lack a field some other item has read as nothing (sparse JSON).
+ */
+export function checkSomeHave(v: Value[], field: string, singular: string, owner: string): void {
+  if (v.length === 0 || !v.every(isRecord)) return;
+  for (const x of v) {
+    if (recordField(x as RecordValue, field) !== undefined) return;
+    if (singular !== field && recordField(x as RecordValue, singular) !== undefined) return;
+  }
+  const keys = [...new Set(v.flatMap((x) => Object.keys((x as RecordValue).f)))];
+  throw new Missing(`no item of ${owner} has a field ${show(field)}: ${fieldHint(keys, field)}`);
 }

@@ -66,6 +66,8 @@ export interface ExecState {
   /** `the above`; `hasAbove` false until a statement produced a value. */
   above: Value;
   hasAbove: boolean;
+  /** Why `the above` has no value (a procedure that set no result), for the error. */
+  aboveMissing?: string;
   log: string[];
   logDropped: number;
   /** Top-level fact names the process set, in first-set order. */

@@ -30,8 +30,9 @@ function lexErrorOf(node: LineNode): ParseError | null {
   if (!node.lexError) return null;
   const e = node.lexError;
   const words = node.text.slice(e.col - 1, e.endCol - 1) || lineWords(node);
+  const quoted = e.message.includes(`'${words}'`);
   return new ParseError(
-    `${e.message}: '${words.length > 60 ? `${words.slice(0, 60)}…` : words}'`,
+    quoted ? e.message : `${e.message}: '${words.length > 60 ? `${words.slice(0, 60)}…` : words}'`,
     e,
     words,
   );

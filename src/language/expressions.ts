@@ -89,7 +89,8 @@ function fromPercent(text: string): string {
 }
 
 function numberLit(t: Token, negative: boolean, start: Token = t): Expr {
-  let digits = t.text.startsWith("$") ? t.text.slice(1) : t.text;
+  // The lexer's canonical text: no currency, no thousands separators (lexer.ts).
+  let digits = t.lower;
   if (digits.endsWith("%")) digits = fromPercent(digits);
   return { kind: "number", value: negative ? `-${digits}` : digits, span: spanOf(start, t) };
 }

@@ -1,6 +1,7 @@
 // Splits one source line into tokens. Quoted text keeps its `{…}` interpolations as
 // nested token lists whose columns point into the original line.
 import type { Span } from "./ast.ts";
+import { CURRENCY_CODES, CURRENCY_SYMBOLS, PERCENT_WORDS } from "./phrasings.ts";
 
 export type TokenKind = "word" | "number" | "text" | "punct";
 
@@ -35,7 +36,17 @@ const APOSTROPHES = new Set(["'", "\u2018", "\u2019"]);
 const SPACES = new Set([" ", "\t", "\u00a0", "\r"]);
 const WORD_RE = /[\p{L}_][\p{L}\p{M}\p{N}_]*(?:-[\p{L}_][\p{L}\p{M}\p{N}_]*)*/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}_]/u;
-const NUMBER_RE = /\$?\d+(?:\.\d+)?%?/y;
+// A comma followed by exactly three digits belongs to the number (1,250); see phrasings.ts.
+const DIGITS_RE = /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
+const AMBIGUOUS_COMMA_RE = /(?:,\d+(?:\.\d+)?)+/y;
+const SYMBOLS = new Set(CURRENCY_SYMBOLS);
+const CODES = new Set(CURRENCY_CODES.map((c) => c.toLowerCase()));
+const PERCENT_RE = new RegExp(
+  `\\s*(?:%|(?:${PERCENT_WORDS.join("|").replace(/ /g, "\\s+")})(?![\\p{L}\\p{N}_]))`,
+  "iuy",
+);
+const CODE_AFTER_RE = /\s*(\p{L}{3})(?![\p{L}\p{N}_])/uy;
+const CODE_BEFORE_RE = /(\p{L}{3})\s*(?=[\d$€£¥])/uy;
 const PLAIN_TEXT_RE = /[^\\"\u201c\u201d{}]+/y;
 const PUNCT2 = new Set([">=", "<=", "!=", "<>"]);
 const PUNCT1 = new Set(["+", "-", "*", "/", "=", ">", "<", "(", ")", ","]);
@@ -95,11 +106,9 @@ class Lexer {
         out.push(this.text(openBrace));
         continue;
       }
-      NUMBER_RE.lastIndex = start;
-      const num = NUMBER_RE.exec(src);
-      if (num && (ch !== "$" || num[0].length > 1)) {
-        this.pos = start + num[0].length;
-        out.push(this.token("number", start, this.pos));
+      const num = this.number(start);
+      if (num) {
+        out.push(num);
         continue;
       }
       WORD_RE.lastIndex = start;
@@ -135,6 +144,84 @@ class Lexer {
       const cp = String.fromCodePoint(src.codePointAt(start) ?? 0);
       this.fail(start, start + cp.length, `I don't understand the character '${describeChar(cp)}'`);
     }
+  }
+
+  /**
+   * A number as people write it, or null: an optional currency symbol or code before
+   * or after, thousands separators, decimals, `%` or `percent`. The token's `lower` is
+   * the canonical text ("$3,400.50" -> "3400.50", "7.5 percent" -> "7.5%").
+   */
+  number(start: number): Token | null {
+    const src = this.src;
+    let pos = start;
+    const ch = src[pos]!;
+    const digitFirst = ch >= "0" && ch <= "9";
+    if (SYMBOLS.has(ch)) pos++;
+    else if (!digitFirst) {
+      // Only a three-letter currency code followed by a number (`EUR 40`).
+      if (!CODES.has(src.slice(pos, pos + 3).toLowerCase())) return null;
+      CODE_BEFORE_RE.lastIndex = pos;
+      const code = CODE_BEFORE_RE.exec(src);
+      if (!code) return null;
+      pos += code[0].length;
+      if (SYMBOLS.has(src[pos]!)) pos++;
+    }
+    DIGITS_RE.lastIndex = pos;
+    const digits = DIGITS_RE.exec(src);
+    if (!digits) return null;
+    pos += digits[0].length;
+    if (src[pos] === ",") {
+      AMBIGUOUS_COMMA_RE.lastIndex = pos;
+      const comma = AMBIGUOUS_COMMA_RE.exec(src);
+      if (comma) this.ambiguousComma(start, pos, digits[0], comma[0]);
+    }
+    let canonical = digits[0].includes(",") ? digits[0].replace(/,/g, "") : digits[0];
+    // What may follow: `%` / `percent`, a currency symbol, or a currency code.
+    let next = pos;
+    while (src[next] === " ") next++;
+    const after = src[next];
+    if (after === "%" || after === "p" || after === "P") {
+      PERCENT_RE.lastIndex = pos;
+      const percent = PERCENT_RE.exec(src);
+      if (percent) {
+        pos += percent[0].length;
+        canonical += "%";
+      }
+    } else if (after !== undefined && SYMBOLS.has(after) && next === pos && !SYMBOLS.has(ch)) {
+      pos++;
+    } else if (
+      digitFirst &&
+      after !== undefined &&
+      CODES.has(src.slice(next, next + 3).toLowerCase())
+    ) {
+      CODE_AFTER_RE.lastIndex = pos;
+      if (CODE_AFTER_RE.exec(src)) pos = CODE_AFTER_RE.lastIndex;
+    }
+    this.pos = pos;
+    const token = this.token("number", start, pos);
+    token.lower = canonical;
+    return token;
+  }
+
+  /** `12,50`, `1,2345`, `1,2,3`: a comma between digits that is no thousands separator. */
+  ambiguousComma(start: number, end: number, before: string, rest: string): never {
+    const parts = rest.split(",").slice(1);
+    const whole = `${before}${rest}`;
+    const plain = before.replace(/,/g, "");
+    const rewrites = [`${[plain, ...parts].join(", ")} (with a space) for a list`];
+    const after = parts[0]!;
+    if (parts.length === 1 && !before.includes(".") && !after.includes(".")) {
+      if (!before.includes(",") && after.length <= 2)
+        rewrites.unshift(`${plain}.${after} for a decimal`);
+      const n = `${plain}${after}`;
+      const grouped = n.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+      rewrites.push(n === grouped ? `${n} for one number` : `${n} or ${grouped} for one number`);
+    }
+    this.fail(
+      start,
+      end + rest.length,
+      `'${whole}' is ambiguous: a comma between digits separates thousands only when exactly three digits follow it. Write ${rewrites.join(", or ")}`,
+    );
   }
 
   /** Quoted text starting at `this.pos`. */
