@@ -4,7 +4,9 @@ import type { AggregateFn } from "../language/ast.ts";
 import { compareValues } from "./compare.ts";
 import { addDurations } from "./dates.ts";
 import { RunError } from "./errors.ts";
+import { spend } from "./limits.ts";
 import { Dec, fromDecimal, numericText } from "./numbers.ts";
+import { charCount } from "./text.ts";
 import type { DurationValue, Value } from "./types.ts";
 import { describeValue, isDec, isDuration, isRecord } from "./values.ts";
 
@@ -51,7 +53,6 @@ export function sumOf(items: Value[]): Value {
 function asList(v: Value, fn: string): Value[] {
   if (Array.isArray(v)) return v;
   if (v === null) return [];
-  if (fn === "count" && typeof v === "string") return Array.from(v);
   // `the count of the total` (a number) would silently be 1.
   if (fn === "count") {
     throw new RunError(
@@ -68,7 +69,9 @@ function asList(v: Value, fn: string): Value[] {
  */
 export function aggregate(fn: AggregateFn, v: Value): Value {
   if (fn === "count" && isRecord(v)) return Object.keys(v.f).length;
+  if (fn === "count" && typeof v === "string") return charCount(v);
   const items = asList(v, fn);
+  spend(items.length);
   switch (fn) {
     case "count":
       return items.length;

@@ -1,6 +1,7 @@
 // Equality (`is`), ordering (greater, before, sorting) and the other tests on values.
 import { asDateLike, compareDates, durationMs } from "./dates.ts";
 import { RunError } from "./errors.ts";
+import { spend } from "./limits.ts";
 import { compareNumbers, isNumber, isNumeric, numericText, toDecimalOrNull } from "./numbers.ts";
 import { formatValue, sameText } from "./text.ts";
 import type { Value } from "./types.ts";
@@ -42,12 +43,14 @@ export function valuesEqual(a: Value, b: Value): boolean {
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    spend(a.length);
     for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i]!, b[i]!)) return false;
     return true;
   }
   if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a.f);
     if (ka.length !== Object.keys(b.f).length) return false;
+    spend(ka.length);
     return ka.every((k) => Object.hasOwn(b.f, k) && valuesEqual(a.f[k]!, b.f[k]!));
   }
   if (isDuration(a) && isDuration(b))
@@ -105,7 +108,10 @@ export function sortCompare(a: Value, b: Value): number {
 
 export function contains(hay: Value, needle: Value): boolean {
   if (hay === null) return false;
-  if (Array.isArray(hay)) return hay.some((x) => valuesEqual(x, needle));
+  if (Array.isArray(hay)) {
+    spend(hay.length);
+    return hay.some((x) => valuesEqual(x, needle));
+  }
   if (isRecord(hay)) {
     const n = formatValue(needle).trim().toLowerCase();
     return Object.keys(hay.f).some((k) => k.toLowerCase() === n);

@@ -16,12 +16,24 @@ import { describeCondition, describeExpr, describeStmt, describeTarget } from ".
 import { Missing, NeedValue, RunError } from "./errors.ts";
 import { asTable, binaryOp, compileExpr, explainArith, lookup, producesFresh } from "./evaluate.ts";
 import { setAbove, setFact, touch } from "./facts.ts";
-import { checkListSize, MAX_CALL_DEPTH } from "./limits.ts";
+import {
+  BoundError,
+  checkListSize,
+  depthBoundError,
+  limits,
+  MAX_CALL_DEPTH,
+  MAX_CHOICE_CHARS,
+  MAX_CHOICES,
+  MAX_QUESTION_CHARS,
+  spend,
+} from "./limits.ts";
 import { appendLog } from "./log.ts";
+import { depthOf } from "./measure.ts";
 import { isNumeric, wholeNumber } from "./numbers.ts";
 import { type Rt, syncScope } from "./runtime.ts";
 import type { Scope } from "./state.ts";
 import { formatValue } from "./text.ts";
+import { entryLabel } from "./timeline.ts";
 import type { RecordValue, Value } from "./types.ts";
 import {
   copyValue,
@@ -81,16 +93,35 @@ function compileProgram(program: Program): Compiled {
 
   function stmt(s: Stmt): CStmt {
     const exec = compileStmt(s, block, procedures);
-    return { line: s.span.line, label: describeStmt(s), record: s.kind !== "procedure", exec };
+    return {
+      line: s.span.line,
+      label: entryLabel(describeStmt(s)),
+      record: s.kind !== "procedure",
+      exec,
+    };
   }
 
   block(program.body);
   return { blocks, procedures };
 }
 
-/** Store a value without sharing it with another fact (lists and records are copied). */
-function own(v: Value, fresh: boolean): Value {
-  return fresh || v === null || typeof v !== "object" ? v : copyValue(v);
+/**
+ * Store a value without sharing it with another fact (lists and records are copied),
+ * `base` levels deep inside its fact (a copy deeper than the depth bound is refused).
+ */
+function own(v: Value, fresh: boolean, base = 0): Value {
+  if (v === null || typeof v !== "object") return v;
+  if (!fresh) return copyValue(v, base);
+  // At a fact's top a fresh value is no deeper than the values it was made from.
+  if (base > 0 && base + depthOf(v, limits.depth) > limits.depth) throw depthBoundError();
+  return v;
+}
+
+/** How many fields deep a target writes inside its fact (`the X's Y's Z`: 2). */
+function targetDepth(t: Target): number {
+  let n = 0;
+  for (let x: Target = t; x.kind !== "name"; x = x.target) n++;
+  return n;
 }
 
 /** The fact a target writes to (`the X` of `the X's Y's Z`). */
@@ -162,9 +193,9 @@ function update(
   by: Expr,
 ): Value {
   try {
-    return updateValue(op, cur, v, fresh);
+    return updateValue(op, cur, v, fresh, targetDepth(target));
   } catch (err) {
-    if (!(err instanceof RunError)) throw err;
+    if (!(err instanceof RunError) || err instanceof BoundError) throw err;
     const sym = op === "add" ? "+" : op === "subtract" ? "-" : op === "multiply" ? "*" : "/";
     const explained = explainArith(err, sym, cur ?? null, v, undefined, by, false);
     if (explained !== err) throw explained;
@@ -179,16 +210,22 @@ function updateValue(
   cur: Value | undefined,
   v: Value,
   fresh: boolean,
+  base: number,
 ): Value {
   if (op === "add") {
     if (typeof cur === "number" && typeof v === "number") return binaryOp("+", cur, v);
     if (Array.isArray(cur)) {
       if (Array.isArray(v)) {
-        checkListSize(cur.length + v.length);
-        for (const x of v) cur.push(own(x, fresh));
+        // Copies of the items as they are now: `add the xs to the xs` doubles the list once.
+        const n = v.length;
+        checkListSize(cur.length + n);
+        spend(n);
+        const items = new Array<Value>(n);
+        for (let i = 0; i < n; i++) items[i] = own(v[i]!, fresh, base + 1);
+        for (let i = 0; i < n; i++) cur.push(items[i]!);
       } else {
         checkListSize(cur.length + 1);
-        cur.push(own(v, fresh));
+        cur.push(own(v, fresh, base + 1));
       }
       return cur;
     }
@@ -196,21 +233,23 @@ function updateValue(
       // A missing fact starts at zero of the added value's kind, or as an empty list.
       if (isDuration(v)) return own(v, fresh);
       if (isNumeric(v)) return binaryOp("+", 0, v);
-      return Array.isArray(v) ? (own(v, fresh) as Value[]) : [own(v, fresh)];
+      return Array.isArray(v) ? (own(v, fresh, base) as Value[]) : [own(v, fresh, base + 1)];
     }
     return binaryOp("+", cur, v);
   }
   if (op === "subtract" && Array.isArray(cur)) {
+    spend(cur.length);
     // A list taken from a list removes each of its items (as `add` appends each), unless
     // the list holds that very list as one item.
     if (Array.isArray(v) && !cur.some((x) => valuesEqual(x, v))) {
+      spend(v.length * cur.length);
       return cur.filter((x) => !v.some((y) => valuesEqual(x, y)));
     }
     return cur.filter((x) => !valuesEqual(x, v));
   }
   const missing = cur === undefined || cur === null;
-  const base = missing ? (op === "subtract" && isDuration(v) ? ZERO_DURATION : 0) : cur;
-  return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", base, v);
+  const start = missing ? (op === "subtract" && isDuration(v) ? ZERO_DURATION : 0) : cur;
+  return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", start, v);
 }
 
 function bindName(e: Expr): string | null {
@@ -237,8 +276,9 @@ function compileStmt(
           setAbove(rt, v);
         };
       }
+      const base = targetDepth(t);
       return (rt) => {
-        const v = own(value(rt), fresh);
+        const v = own(value(rt), fresh, base);
         assign(rt, t, v);
         setAbove(rt, v);
       };
@@ -260,6 +300,7 @@ function compileStmt(
           }
         }
         const v = value(rt);
+        if (depthOf(v, limits.depth) > limits.depth) throw depthBoundError();
         setFact(rt, as, v);
         setAbove(rt, v);
       };
@@ -387,7 +428,9 @@ function compileStmt(
           setAbove(rt, answered.value);
           return;
         }
-        const text = formatValue(question(rt));
+        const asked = formatValue(question(rt));
+        const text =
+          asked.length > MAX_QUESTION_CHARS ? `${asked.slice(0, MAX_QUESTION_CHARS)}…` : asked;
         let list: string[] | null = null;
         if (choices) {
           list = [];
@@ -395,6 +438,12 @@ function compileStmt(
             const v = c(rt);
             if (Array.isArray(v)) for (const x of v) list.push(formatValue(x));
             else list.push(formatValue(v));
+            if (list.length > MAX_CHOICES) {
+              throw new BoundError(`a question can offer at most ${MAX_CHOICES} choices`);
+            }
+          }
+          if (list.some((x) => x.length > MAX_CHOICE_CHARS)) {
+            throw new BoundError(`a choice can be at most ${MAX_CHOICE_CHARS} characters`);
           }
         }
         throw new NeedValue(null, text, list);

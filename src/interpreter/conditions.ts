@@ -12,6 +12,7 @@ import {
 } from "./compare.ts";
 import { Missing, NeedValue } from "./errors.ts";
 import { type CCond, compileExpr, registerConditions } from "./evaluate.ts";
+import { spend } from "./limits.ts";
 import type { Rt } from "./runtime.ts";
 import type { Value } from "./types.ts";
 
@@ -71,6 +72,7 @@ export function compileCondition(c: Condition): CCond {
         let hit = false;
         for (const o of opts) {
           const ov = o(rt);
+          if (Array.isArray(ov)) spend(ov.length);
           if (Array.isArray(ov) ? ov.some((x) => valuesEqual(v, x)) : valuesEqual(v, ov)) {
             hit = true;
             break;

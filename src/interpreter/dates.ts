@@ -12,6 +12,39 @@ const ISO_DATETIME =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const DAY_MS = 86_400_000;
 
+/** Dates are four-digit years; durations are bounded so that no sum leaves them. */
+export const DATE_RANGE = "supported dates are from 0001-01-01 to 9999-12-31";
+const MAX_YEARS = 10_000;
+const MAX_MONTHS = MAX_YEARS * 12;
+const MAX_DAYS = MAX_YEARS * 366;
+const MAX_MS = MAX_DAYS * DAY_MS;
+
+function durationBoundError(): RunError {
+  return new RunError(
+    `a duration can be at most ${MAX_YEARS.toLocaleString("en-US")} years (${DATE_RANGE})`,
+  );
+}
+
+/** A duration whose parts are whole numbers within the bound (else a clear error). */
+function bounded(months: number, days: number, ms: number): DurationValue {
+  if (
+    !(Math.abs(months) <= MAX_MONTHS) ||
+    !(Math.abs(days) <= MAX_DAYS) ||
+    !(Math.abs(ms) <= MAX_MS)
+  ) {
+    throw durationBoundError();
+  }
+  return { k: "duration", months: months || 0, days: days || 0, ms: ms || 0 };
+}
+
+/** A computed date or date-time, refused when it leaves the four-digit years. */
+function inRange(dt: DateTime, what: () => string): DateTime {
+  if (!dt.isValid || dt.year < 1 || dt.year > 9999) {
+    throw new RunError(`${what()} is outside the dates I can use: ${DATE_RANGE}`);
+  }
+  return dt;
+}
+
 export function isIsoDateText(s: string): boolean {
   if (!ISO_DATE.test(s)) return false;
   return DateTime.fromISO(s, { zone: "utc" }).isValid;
@@ -71,21 +104,21 @@ export function makeDuration(amount: Value, unit: DurationUnit): DurationValue {
   };
   switch (unit) {
     case "years":
-      return { k: "duration", months: whole("years") * 12, days: 0, ms: 0 };
+      return bounded(whole("years") * 12, 0, 0);
     case "months":
-      return { k: "duration", months: whole("months"), days: 0, ms: 0 };
+      return bounded(whole("months"), 0, 0);
     case "weeks":
     case "days": {
       const days = unit === "weeks" ? d.times(7) : d;
-      if (days.isInteger()) return { k: "duration", months: 0, days: days.toNumber(), ms: 0 };
-      return { k: "duration", months: 0, days: 0, ms: days.times(DAY_MS).round().toNumber() };
+      if (days.isInteger()) return bounded(0, days.toNumber(), 0);
+      return bounded(0, 0, days.times(DAY_MS).round().toNumber());
     }
     case "hours":
-      return { k: "duration", months: 0, days: 0, ms: d.times(3_600_000).round().toNumber() };
+      return bounded(0, 0, d.times(3_600_000).round().toNumber());
     case "minutes":
-      return { k: "duration", months: 0, days: 0, ms: d.times(60_000).round().toNumber() };
+      return bounded(0, 0, d.times(60_000).round().toNumber());
     case "seconds":
-      return { k: "duration", months: 0, days: 0, ms: d.times(1000).round().toNumber() };
+      return bounded(0, 0, d.times(1000).round().toNumber());
   }
   throw new RunError(`unknown unit ${unit}`);
 }
@@ -96,25 +129,31 @@ export function addDuration(
   dur: DurationValue,
   sign: 1 | -1,
 ): DateValue | DateTimeValue {
+  const what = () => `${base.v} ${sign === 1 ? "plus" : "minus"} ${durationText(dur)}`;
   if (base.k === "date") {
-    const dt = DateTime.fromISO(base.v, { zone: "utc" }).plus({
-      months: sign * dur.months,
-      days: sign * dur.days,
-    });
+    const dt = inRange(
+      DateTime.fromISO(base.v, { zone: "utc" }).plus({
+        months: sign * dur.months,
+        days: sign * dur.days,
+      }),
+      what,
+    );
     if (dur.ms === 0) return { k: "date", v: dt.toISODate()! };
     return {
       k: "datetime",
-      v: dt
-        .plus({ milliseconds: sign * dur.ms })
+      v: inRange(dt.plus({ milliseconds: sign * dur.ms }), what)
         .toUTC()
         .toISO()!,
     };
   }
-  const dt = DateTime.fromISO(base.v, { zone: "utc" }).plus({
-    months: sign * dur.months,
-    days: sign * dur.days,
-    milliseconds: sign * dur.ms,
-  });
+  const dt = inRange(
+    DateTime.fromISO(base.v, { zone: "utc" }).plus({
+      months: sign * dur.months,
+      days: sign * dur.days,
+      milliseconds: sign * dur.ms,
+    }),
+    what,
+  );
   return { k: "datetime", v: dt.toUTC().toISO()! };
 }
 
@@ -135,21 +174,15 @@ export function dateDifference(
 }
 
 export function addDurations(a: DurationValue, b: DurationValue, sign: 1 | -1): DurationValue {
-  return {
-    k: "duration",
-    months: a.months + sign * b.months,
-    days: a.days + sign * b.days,
-    ms: a.ms + sign * b.ms,
-  };
+  return bounded(a.months + sign * b.months, a.days + sign * b.days, a.ms + sign * b.ms);
 }
 
 export function scaleDuration(a: DurationValue, factor: number): DurationValue {
-  return {
-    k: "duration",
-    months: Math.round(a.months * factor),
-    days: Math.round(a.days * factor),
-    ms: Math.round(a.ms * factor),
-  };
+  return bounded(
+    Math.round(a.months * factor),
+    Math.round(a.days * factor),
+    Math.round(a.ms * factor),
+  );
 }
 
 /** Rough length in ms, for ordering durations (a month counts 30 days). */

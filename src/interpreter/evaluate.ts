@@ -17,10 +17,12 @@ import {
 import { describeExpr } from "./describe.ts";
 import { Missing, NeedValue, RunError } from "./errors.ts";
 import { checkSomeHave, fieldOf, fileText, pluck } from "./fields.ts";
-import { checkListSize, checkTextSize } from "./limits.ts";
+import { BoundError, checkListSize, checkTextSize, spend } from "./limits.ts";
 import {
   arith,
   arithError,
+  checkDigits,
+  Dec,
   fixedText,
   numberFromText,
   roundNumber,
@@ -31,7 +33,7 @@ import {
 import type { Rt } from "./runtime.ts";
 import { parseTable } from "./tables.ts";
 import { formatValue, joinList, replaceText, splitText, toCase, trimText } from "./text.ts";
-import type { Value } from "./types.ts";
+import type { DecimalValue, Value } from "./types.ts";
 import { describeValue, isDuration, isFile, isRecord, looseKey, recordField } from "./values.ts";
 
 export type CExpr = (rt: Rt) => Value;
@@ -134,7 +136,7 @@ export function explainArith(
   right?: Expr,
   textHint = true,
 ): unknown {
-  if (!(err instanceof RunError)) return err;
+  if (!(err instanceof RunError) || err instanceof BoundError) return err;
   if (op === "/" && right && right.kind !== "number" && toDecimalOrNull(b)?.isZero()) {
     return new RunError(`${err.message} (${describeExpr(right)} is 0)`);
   }
@@ -230,8 +232,22 @@ function toList(v: Value, what: string): Value[] {
 export function compileExpr(e: Expr): CExpr {
   switch (e.kind) {
     case "number": {
-      const v = numberFromText(e.value);
-      return () => v;
+      // Checked against the run's own digits bound when executed, never while compiling.
+      let v: Value;
+      try {
+        v = numberFromText(e.value);
+      } catch (err) {
+        return () => {
+          throw err;
+        };
+      }
+      if (typeof v === "number") return () => v;
+      const dec = v as DecimalValue;
+      const digits = new Dec(dec.v);
+      return () => {
+        checkDigits(digits);
+        return dec;
+      };
     }
     case "text": {
       if (e.parts.every((p) => typeof p === "string")) {
@@ -328,6 +344,7 @@ export function compileExpr(e: Expr): CExpr {
       return (rt) => {
         const items = toList(list(rt), "filter");
         for (const f of fields) checkSomeHave(items, f, f, owner);
+        spend(items.length);
         const out: Value[] = [];
         const stack = rt.items;
         const depth = stack.length;
@@ -359,6 +376,7 @@ export function compileExpr(e: Expr): CExpr {
       return (rt) => {
         const items = toList(list(rt), "sort");
         if (field !== null) checkSomeHave(items, field, field, owner);
+        spend(items.length);
         const keyed = items.map((v, i) => ({
           v,
           i,
@@ -369,7 +387,10 @@ export function compileExpr(e: Expr): CExpr {
                 ? (recordField(v, field) ?? null)
                 : fieldOf(rt.files, v, field),
         }));
-        keyed.sort((a, b) => sign * sortCompare(a.k, b.k) || a.i - b.i);
+        keyed.sort((a, b) => {
+          spend(1);
+          return sign * sortCompare(a.k, b.k) || a.i - b.i;
+        });
         return keyed.map((x) => x.v);
       };
     }
@@ -404,7 +425,10 @@ export function compileExpr(e: Expr): CExpr {
       return (rt) => {
         const v = x(rt);
         const places = d ? wholeNumber(d(rt), "the number of decimals") : 0;
-        if (Array.isArray(v)) return v.map((i) => roundNumber(i, places));
+        if (Array.isArray(v)) {
+          spend(v.length);
+          return v.map((i) => roundNumber(i, places));
+        }
         return roundNumber(v, places);
       };
     }

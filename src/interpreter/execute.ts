@@ -3,10 +3,18 @@ import type { Program } from "../language/ast.ts";
 import { type CStmt, compiled } from "./compile.ts";
 import { NeedValue, RunError } from "./errors.ts";
 import { setAbove, setFact } from "./facts.ts";
-import { MAX_TIMELINE_ENTRIES } from "./limits.ts";
+import {
+  Interrupt,
+  install,
+  limits,
+  MAX_ERROR_CHARS,
+  MAX_TIMELINE_ENTRIES,
+  stateBoundError,
+} from "./limits.ts";
+import { stateSize } from "./measure.ts";
 import { type Rt, syncScope } from "./runtime.ts";
 import type { ExecState, Frame } from "./state.ts";
-import { preview } from "./timeline.ts";
+import { MAX_PREVIEW_CHARS, type PreviewBudget, preview } from "./timeline.ts";
 import type { ExecStatus, Json, SliceOptions } from "./types.ts";
 import { copyValue, putOwn } from "./values.ts";
 
@@ -21,8 +29,33 @@ function end(
   state.status = status;
   state.question = null;
   state.answered = null;
-  if (message !== null) state.error = { line, message };
+  if (message !== null) {
+    const m = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…` : message;
+    state.error = { line, message: m };
+  }
   return status;
+}
+
+/** When each state's size may next be measured (measuring takes at most a twentieth of the time). */
+const nextMeasure = new WeakMap<ExecState, number>();
+let measuring = false;
+
+/**
+ * Whether the run's values together passed their bound. Measured whenever a run stops
+ * (its state is then stored) and otherwise at most a twentieth of the time.
+ */
+function overStateBound(state: ExecState, always: boolean): boolean {
+  if (measuring) return false;
+  const t0 = performance.now();
+  if (!always && t0 < (nextMeasure.get(state) ?? 0)) return false;
+  measuring = true;
+  try {
+    return stateSize(state, limits.stateBytes) > limits.stateBytes;
+  } finally {
+    measuring = false;
+    const t1 = performance.now();
+    nextMeasure.set(state, t1 + 20 * (t1 - t0));
+  }
 }
 
 /**
@@ -95,6 +128,18 @@ function endOfBlock(rt: Rt, frame: Frame): void {
  */
 export function runSlice(program: Program, state: ExecState, opts: SliceOptions): ExecStatus {
   if (state.status !== "Running") return state.status;
+  // Inside long statements too, the state's size is looked at now and then.
+  const restore = install(opts.limits, opts.deadline, opts.signal, () => {
+    if (overStateBound(state, false)) throw stateBoundError();
+  });
+  try {
+    return sliceWithin(program, state, opts);
+  } finally {
+    restore();
+  }
+}
+
+function sliceWithin(program: Program, state: ExecState, opts: SliceOptions): ExecStatus {
   const clock = opts.now ?? Date.now;
   if (opts.signal?.aborted) return end(state, "Cancelled", currentLine(program, state), null);
   const deadline = opts.deadline;
@@ -133,6 +178,7 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
         if (deadline !== undefined && t >= deadline) {
           return end(state, "TimedOut", line, "the run passed its time limit");
         }
+        if (overStateBound(state, false)) throw stateBoundError();
         if (t >= sliceEnd) return "Running";
       }
       const frame = frames[frames.length - 1];
@@ -157,9 +203,12 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
         stmt.exec(rt);
         rt.changed = null;
         const out: Record<string, Json> = {};
+        const budget: PreviewBudget = { left: MAX_PREVIEW_CHARS };
         for (const k of changed) {
           const sc = rt.scope.facts;
-          putOwn(out, k, Object.hasOwn(sc, k) ? preview(sc[k]!) : null);
+          const key = k.length > 200 ? `${k.slice(0, 200)}…` : k;
+          budget.left -= key.length + 4;
+          putOwn(out, key, Object.hasOwn(sc, k) ? preview(sc[k]!, budget) : null);
         }
         tl.entries.push({
           seq: state.steps + 1,
@@ -179,6 +228,7 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
       state.answered = null;
       if (state.status !== "Running") break;
     }
+    if (overStateBound(state, true)) throw stateBoundError();
   } catch (e) {
     rt.items.length = 0;
     rt.changed = null;
@@ -193,9 +243,14 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
         bind: e.key !== null ? { t: "fact", key: e.key, frame: rt.scopeFrame } : { t: "stmt" },
       };
       state.status = "AwaitingAnswer";
+      if (overStateBound(state, true)) return end(state, "Failed", line, stateBoundError().message);
       return state.status;
     }
     if (e instanceof RunError) return end(state, "Failed", line, e.message);
+    if (e instanceof Interrupt) {
+      if (e.reason === "Cancelled") return end(state, "Cancelled", line, null);
+      return end(state, "TimedOut", line, "the run passed its time limit");
+    }
     if (e instanceof RangeError)
       return end(state, "Failed", line, `the process ran out of room: ${e.message}`);
     return end(state, "Failed", line, `internal error: ${(e as Error)?.message ?? String(e)}`);

@@ -5,7 +5,8 @@ import { suggestWord } from "../language/diagnostics.ts";
 import { singularOf } from "../language/names.ts";
 import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
 import { Missing, RunError } from "./errors.ts";
-import { checkTextSize } from "./limits.ts";
+import { checkTextSize, spend } from "./limits.ts";
+import { charCount } from "./text.ts";
 import type { FileHost, FileValue, RecordValue, Value } from "./types.ts";
 import { describeValue, isFile, looseKey, recordField } from "./values.ts";
 
@@ -74,7 +75,7 @@ export function fieldOf(files: FileHost, v: Value, field: string, owner = "the r
   }
   if (typeof v === "string") {
     if (p === "length" || p === "count" || p === "size" || p === "number of characters") {
-      return Array.from(v).length;
+      return charCount(v);
     }
     const d = asDateLike(v);
     if (d) {
@@ -172,6 +173,7 @@ export function pluck(files: FileHost, v: Value, field: string, owner = "the lis
   }
   if (Array.isArray(v)) {
     checkSomeHave(v, field, singular, owner);
+    spend(v.length);
     const out: Value[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = itemField(files, v[i]!, field, singular);
     return out;

@@ -1,24 +1,134 @@
-// Size caps that keep one run from exhausting a worker.
+// The bounds that keep one run from exhausting its executor: sizes checked where values
+// grow (items, characters, digits, depth), a bounded measure of the whole state, and a
+// clock checked inside long loops of a single statement. A run that passes a bound ends
+// Failed (or TimedOut / Cancelled) with a sentence naming the bound; the runner adds the
+// line. Every bound is configurable through SliceOptions.limits (the engine's workers pass
+// theirs); runSlice installs them for the statements it executes (execution is
+// synchronous, so one installed set at a time is enough).
 import { RunError } from "./errors.ts";
 
-export const MAX_LIST_ITEMS = 1_000_000;
-export const MAX_TEXT_CHARS = 10_000_000;
+export interface RunLimits {
+  /** Items in one list (tables included). */
+  listItems: number;
+  /** Characters in one text. */
+  textChars: number;
+  /** Digits of one number: its exponent (how far from the decimal point its digits reach). */
+  numberDigits: number;
+  /** How deep lists and records may nest inside one value. */
+  depth: number;
+  /** The run's values together (facts, loops, log, inputs…), measured as their JSON size. */
+  stateBytes: number;
+}
+
+export const DEFAULT_RUN_LIMITS: Readonly<RunLimits> = Object.freeze({
+  listItems: 1_000_000,
+  textChars: 10_000_000,
+  numberDigits: 1_000,
+  depth: 100,
+  stateBytes: 64 * 1024 * 1024,
+});
+
+export const MAX_LIST_ITEMS = DEFAULT_RUN_LIMITS.listItems;
+export const MAX_TEXT_CHARS = DEFAULT_RUN_LIMITS.textChars;
 export const MAX_CALL_DEPTH = 200;
 export const MAX_LOG_LINES = 10_000;
 export const MAX_LOG_LINE_CHARS = 10_000;
 export const MAX_TIMELINE_ENTRIES = 1_000;
+/** A question's text (longer text is cut) and how many choices it may offer. */
+export const MAX_QUESTION_CHARS = 10_000;
+export const MAX_CHOICES = 1_000;
+export const MAX_CHOICE_CHARS = 1_000;
+/** An error message's length (a `fail` with a long text is cut). */
+export const MAX_ERROR_CHARS = 10_000;
 
-export function checkListSize(n: number): void {
-  if (n > MAX_LIST_ITEMS) {
-    throw new RunError(`a list can hold at most ${MAX_LIST_ITEMS.toLocaleString("en-US")} items`);
+/** A bound was passed: its message stands as it is (no hint about the statement's values). */
+export class BoundError extends RunError {}
+
+/** The bounds in force (set by runSlice for the slice it runs). */
+export let limits: Readonly<RunLimits> = DEFAULT_RUN_LIMITS;
+
+/** Why a statement stopped inside a long loop: the run's deadline passed, or it was cancelled. */
+export class Interrupt extends Error {
+  constructor(readonly reason: "TimedOut" | "Cancelled") {
+    super(reason === "TimedOut" ? "the run passed its time limit" : "the run was cancelled");
+    this.name = "Interrupt";
   }
 }
 
+interface Clock {
+  deadline: number | undefined;
+  signal: { readonly aborted: boolean } | undefined;
+  /** Called at each look at the clock (the runner measures the state there). */
+  onLook: (() => void) | undefined;
+}
+let clock: Clock = { deadline: undefined, signal: undefined, onLook: undefined };
+/** Work units left before the next look at the clock. */
+let credit = 0;
+const CREDIT = 1 << 16;
+
+/** Installs the bounds and the clock for one slice; returns a function restoring the previous ones. */
+export function install(
+  l: Partial<RunLimits> | undefined,
+  deadline: number | undefined,
+  signal: { readonly aborted: boolean } | undefined,
+  onLook?: () => void,
+): () => void {
+  const prevLimits = limits;
+  const prevClock = clock;
+  limits = l === undefined ? DEFAULT_RUN_LIMITS : { ...DEFAULT_RUN_LIMITS, ...l };
+  clock = { deadline, signal, onLook };
+  credit = CREDIT;
+  return () => {
+    limits = prevLimits;
+    clock = prevClock;
+  };
+}
+
+/**
+ * Counts `units` of work inside one statement (items visited, comparisons, copies); now and
+ * then looks at the clock and the cancel signal, so no single statement outlives its run.
+ */
+export function spend(units: number): void {
+  credit -= units;
+  if (credit > 0) return;
+  credit = CREDIT;
+  if (clock.signal?.aborted) throw new Interrupt("Cancelled");
+  if (clock.deadline !== undefined && Date.now() >= clock.deadline) throw new Interrupt("TimedOut");
+  clock.onLook?.();
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export function listBoundError(): BoundError {
+  return new BoundError(`a list can hold at most ${fmt(limits.listItems)} items`);
+}
+export function textBoundError(): BoundError {
+  return new BoundError(`a text can hold at most ${fmt(limits.textChars)} characters`);
+}
+export function numberBoundError(): BoundError {
+  return new BoundError(
+    `a number can have at most ${fmt(limits.numberDigits)} digits before or after the decimal point`,
+  );
+}
+export function depthBoundError(): BoundError {
+  return new BoundError(`lists and records can be nested at most ${fmt(limits.depth)} levels deep`);
+}
+export function stateBoundError(): BoundError {
+  const mb = limits.stateBytes / (1024 * 1024);
+  const size = mb >= 1 ? `${fmt(Math.round(mb * 10) / 10)} MB` : `${fmt(limits.stateBytes)} bytes`;
+  return new BoundError(`the run's values passed their ${size} limit`);
+}
+
+export function checkListSize(n: number): void {
+  if (n > limits.listItems) throw listBoundError();
+}
+
 export function checkTextSize(s: string): string {
-  if (s.length > MAX_TEXT_CHARS) {
-    throw new RunError(
-      `a text can hold at most ${MAX_TEXT_CHARS.toLocaleString("en-US")} characters`,
-    );
-  }
+  if (s.length > limits.textChars) throw textBoundError();
   return s;
+}
+
+/** Refuses a text of `n` characters before it is built. */
+export function checkTextLength(n: number): void {
+  if (n > limits.textChars) throw textBoundError();
 }

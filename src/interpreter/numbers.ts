@@ -3,6 +3,7 @@
 // floating point is used for any result.
 import { Decimal } from "decimal.js";
 import { RunError } from "./errors.ts";
+import { limits, numberBoundError } from "./limits.ts";
 import type { Value } from "./types.ts";
 import { describeValue, isDec } from "./values.ts";
 
@@ -36,18 +37,32 @@ export function isNumber(v: Value): boolean {
   return typeof v === "number" || isDec(v);
 }
 
+/**
+ * Refuses a decimal whose text would pass the digits bound: its exponent (how far its
+ * digits reach from the point) and its significant digits. Looks at no digit text.
+ */
+export function checkDigits(d: Decimal): Decimal {
+  const max = limits.numberDigits;
+  if (d.isFinite() && !d.isZero() && (Math.abs(d.e) >= max || d.sd() > max)) {
+    throw numberBoundError();
+  }
+  return d;
+}
+
 /** Normalize a decimal.js result: integral and safe -> JS number, else a DecimalValue. */
 export function fromDecimal(d: Decimal): Value {
-  if (d.isInteger()) {
+  if (d.isInteger() && Math.abs(d.e) < 16) {
     const n = d.toNumber();
     if (Number.isSafeInteger(n)) return n === 0 ? 0 : n;
   }
   if (!d.isFinite()) throw new RunError("that calculation has no finite result");
+  checkDigits(d);
   return { k: "dec", v: d.toString() };
 }
 
 /** A number from exact decimal text ("120.20" -> 120.2 as a DecimalValue). */
 export function numberFromText(text: string): Value {
+  if (text.length > 2 * limits.numberDigits + 10) throw numberBoundError();
   return fromDecimal(new Dec(text));
 }
 
@@ -117,6 +132,11 @@ export function arith(op: "+" | "-" | "*" | "/", a: Value, b: Value): Value {
   }
   const x = dec(op, a, b, a);
   const y = dec(op, a, b, b);
+  // The result's exponent is known from the operands': refuse before computing past it.
+  if (!x.isZero() && !y.isZero() && x.isFinite() && y.isFinite()) {
+    const e = op === "*" ? x.e + y.e + 1 : op === "/" ? x.e - y.e - 1 : Math.max(x.e, y.e) + 1;
+    if (Math.abs(e) > limits.numberDigits) throw numberBoundError();
+  }
   switch (op) {
     case "+":
       return fromDecimal(x.plus(y));

@@ -1,7 +1,8 @@
 // Values as text (say, interpolation, `as text`) and the text operations.
 import { durationText } from "./dates.ts";
 import { RunError } from "./errors.ts";
-import { checkListSize, checkTextSize } from "./limits.ts";
+import { checkListSize, checkTextLength, checkTextSize, limits, spend } from "./limits.ts";
+import { sizeOf } from "./measure.ts";
 import { formatNumber } from "./numbers.ts";
 import type { Json, Value } from "./types.ts";
 import { describeValue } from "./values.ts";
@@ -17,7 +18,7 @@ export function formatValue(v: Value): string {
   if (typeof v === "number") return formatNumber(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (Array.isArray(v)) {
-    const items = v.map(formatValue);
+    const items = itemTexts(v, 2);
     if (items.length <= 1) return items.join("");
     return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
   }
@@ -32,7 +33,8 @@ export function formatValue(v: Value): string {
     case "file":
       return v.name;
     case "record":
-      return JSON.stringify(recordJsonish(v.f));
+      checkTextLength(sizeOf([v], limits.textChars) - 20);
+      return checkTextSize(JSON.stringify(recordJsonish(v.f)));
   }
 }
 
@@ -69,35 +71,93 @@ function needText(v: Value, what: string): string {
 }
 
 export function toCase(v: Value, to: "upper" | "lower"): Value {
-  if (Array.isArray(v)) return v.map((x) => toCase(x, to));
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return v.map((x) => toCase(x, to));
+  }
   const s = needText(v, to === "upper" ? "put in uppercase" : "put in lowercase");
   return to === "upper" ? s.toUpperCase() : s.toLowerCase();
 }
 
 export function trimText(v: Value): Value {
-  if (Array.isArray(v)) return v.map(trimText);
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return v.map(trimText);
+  }
   return needText(v, "trim").trim();
+}
+
+/** How many times `part` (not empty) occurs in `s`, counting no further than `max` + 1. */
+function occurrences(s: string, part: string, max: number): number {
+  let n = 0;
+  for (let i = s.indexOf(part); i >= 0 && n <= max; i = s.indexOf(part, i + part.length)) n++;
+  return n;
 }
 
 export function splitText(v: Value, sep: Value): Value[] {
   const s = needText(v, "split");
   const by = formatValue(sep);
+  // The number of parts is known before they are made.
+  checkListSize(by === "" ? s.length : occurrences(s, by, limits.listItems) + 1);
   const parts = by === "" ? Array.from(s) : s.split(by);
   checkListSize(parts.length);
+  spend(parts.length);
   return parts;
 }
 
 export function joinList(v: Value, sep: Value): string {
   if (!Array.isArray(v)) return needText(v, "join");
-  return checkTextSize(v.map(formatValue).join(formatValue(sep)));
+  const by = formatValue(sep);
+  return itemTexts(v, by.length).join(by);
+}
+
+/**
+ * The items' texts, for joining with a separator of `sepLength` characters: their total
+ * is checked against the text bound as they are made, before the joined text is built.
+ */
+function itemTexts(v: Value[], sepLength: number): string[] {
+  spend(v.length);
+  const items = new Array<string>(v.length);
+  let length = -sepLength;
+  for (let i = 0; i < v.length; i++) {
+    const t = formatValue(v[i]!);
+    items[i] = t;
+    length += t.length + sepLength;
+    checkTextLength(length);
+  }
+  return items;
 }
 
 export function replaceText(v: Value, from: Value, to: Value): Value {
-  if (Array.isArray(v)) return v.map((x) => replaceText(x, from, to));
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return v.map((x) => replaceText(x, from, to));
+  }
   const s = needText(v, "replace text in");
   const f = formatValue(from);
   if (f === "") return s;
-  return checkTextSize(s.split(f).join(formatValue(to)));
+  const t = formatValue(to);
+  if (t.length > f.length) {
+    const n = occurrences(s, f, limits.textChars);
+    checkTextLength(s.length + n * (t.length - f.length));
+  }
+  return s.split(f).join(t);
+}
+
+/** How many characters (code points) a text has, without making a list of them. */
+export function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Loose text equality used by `is`: case and surrounding spaces ignored. */

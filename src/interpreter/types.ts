@@ -1,6 +1,7 @@
 // Public types of the interpreter. Every runtime value and the whole execution state
 // are plain JSON data: JSON.parse(JSON.stringify(state)) is the same state, which is
 // how a run pauses for a question, is checkpointed, and resumes on another worker.
+import type { RunLimits } from "./limits.ts";
 
 /** An exact decimal that is not a safe integer ("0.5", "120.2"). Safe integers are plain numbers. */
 export interface DecimalValue {
@@ -100,4 +101,6 @@ export interface SliceOptions {
   canAsk?: boolean;
   /** The clock for `today` / `now` (default Date.now). */
   now?: () => number;
+  /** Bounds on the run's values (default DEFAULT_RUN_LIMITS in limits.ts). */
+  limits?: Partial<RunLimits>;
 }

@@ -1,5 +1,6 @@
 // Value helpers: kinds, safe record access (no prototype is ever touched), deep copies,
 // and how a value is named in an error message.
+import { depthBoundError, limits, spend } from "./limits.ts";
 import type {
   DateTimeValue,
   DateValue,
@@ -78,15 +79,39 @@ export function recordKeyFor(r: RecordValue, name: string): string {
   return name;
 }
 
-/** A deep copy of lists and records (everything else is immutable and shared). */
-export function copyValue(v: Value): Value {
-  if (Array.isArray(v)) return v.map(copyValue);
-  if (isRecord(v)) {
-    const f: Record<string, Value> = {};
-    for (const k of Object.keys(v.f)) putOwn(f, k, copyValue(v.f[k] as Value));
-    return { k: "record", f };
+/**
+ * A deep copy of lists and records (everything else is immutable and shared). `base` is
+ * how deep the copy will sit inside its fact: a copy that would nest lists and records
+ * deeper than the depth bound is refused, so no stored value is ever deeper than it.
+ */
+export function copyValue(v: Value, base = 0): Value {
+  if (v === null || typeof v !== "object") return v;
+  return copyAt(v, base + 1);
+}
+
+function copyAt(v: Value, level: number): Value {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    if (level > limits.depth) throw depthBoundError();
+    const n = v.length;
+    spend(n + 1);
+    const out: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      out[i] = x === null || typeof x !== "object" ? x : copyAt(x, level + 1);
+    }
+    return out;
   }
-  return v;
+  if (v.k !== "record") return v;
+  if (level > limits.depth) throw depthBoundError();
+  const f: Record<string, Value> = {};
+  const keys = Object.keys(v.f);
+  spend(keys.length + 1);
+  for (const k of keys) {
+    const x = v.f[k] as Value;
+    putOwn(f, k, x === null || typeof x !== "object" ? x : copyAt(x, level + 1));
+  }
+  return { k: "record", f };
 }
 
 /** How a value is named in an error message: `the text "abc"`, `a list of 3 items`. */

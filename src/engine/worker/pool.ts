@@ -3,6 +3,7 @@
 // checkpoints long runs, takes over runs whose worker died, and on stop hands its runs
 // back. See docs in index.ts for the recovery choice.
 import { type ExecState, notStarted, runSlice, start } from "../../interpreter/index.ts";
+import type { RunLimits } from "../../interpreter/limits.ts";
 import type { ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
 import {
   type ClaimedRun,
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   sliceMs?: number;
   /** A run taken over more than this many times ends Failed instead (default 2). */
   maxRecoveries?: number;
+  /** Bounds on each run's values (default DEFAULT_RUN_LIMITS in src/interpreter/limits.ts). */
+  runLimits?: Partial<RunLimits>;
   /** This pool's lease owner name (default a fresh uuid). */
   workerId?: string;
   logger?: Logger;
@@ -120,6 +123,7 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly sliceMs: number;
   private readonly maxRecoveries: number;
   private readonly log: Logger;
+  private readonly runLimits: Partial<RunLimits> | undefined;
   private readonly running = new Map<string, Execution>();
   /** Finished runs whose write is queued but not yet taken into a transaction. */
   private unbatched = 0;
@@ -150,6 +154,7 @@ export class WorkerPool implements WorkerPoolHandle {
     this.sliceMs = opts.sliceMs ?? 20;
     this.maxRecoveries = opts.maxRecoveries ?? 2;
     this.log = opts.logger ?? silent;
+    this.runLimits = opts.runLimits;
   }
 
   get active(): number {
@@ -384,6 +389,7 @@ export class WorkerPool implements WorkerPoolHandle {
       deadline: now + Math.max(0, row.time_limit_ms - row.time_used_ms),
       signal: { aborted: false },
       sliceMs: INLINE_SLICE_MS,
+      ...(this.runLimits ? { limits: this.runLimits } : {}),
     });
     if (status === "Running") return { kind: "running", started: { held, state, progress } };
     const end: SegmentEnd =
@@ -516,6 +522,7 @@ export class WorkerPool implements WorkerPoolHandle {
           deadline,
           signal: e.signal,
           sliceMs: this.sliceMs,
+          ...(this.runLimits ? { limits: this.runLimits } : {}),
         });
         if (e.lost) return;
         if (status === "AwaitingAnswer")

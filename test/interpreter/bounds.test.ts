@@ -1,0 +1,200 @@
+// Issue 7: no process can exhaust its executor. Each bound ends the run Failed (or
+// TimedOut) with a sentence naming the bound and the line, never an internal error.
+import { describe, expect, it } from "vitest";
+import { drive, type SliceOptions, start, view } from "../../src/interpreter/index.ts";
+import { compile, files } from "./helpers.ts";
+
+async function runWith(source: string, opts: Partial<SliceOptions> = {}) {
+  const p = compile(source);
+  const state = start(p, {});
+  await drive(p, state, { files, ...opts });
+  return { state, ...view(state) };
+}
+
+describe("a list that reads what it appends to (issue 7, item 1)", () => {
+  it("add the xs to the xs doubles the list once", async () => {
+    const r = await runWith('the xs are 1, 2\nadd the xs to the xs\nsay "done"');
+    expect(r.error).toBeNull();
+    expect(r.outputs).toEqual({ xs: [1, 2, 1, 2] });
+    expect(r.log).toEqual(["done"]);
+  });
+
+  it("doubling in a loop stops at the list bound, naming it and the line", async () => {
+    const r = await runWith("the xs are 1, 2\nrepeat 100 times\n  add the xs to the xs", {
+      limits: { listItems: 1000 },
+    });
+    expect(r.status).toBe("Failed");
+    expect(r.error?.line).toBe(3);
+    expect(r.error?.message).toMatch(/^a list can hold at most 1,000 items/);
+  });
+
+  it("a list of lists doubling in size stops at the state bound", async () => {
+    const r = await runWith(
+      'the xs are "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b"\nrepeat 40 times\n  add the xs to the xs',
+      { limits: { stateBytes: 1024 * 1024 } },
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toBe("the run's values passed their 1 MB limit");
+    expect(r.error?.line).toBe(3);
+  });
+
+  it("shared texts count where they appear: one text in many items", async () => {
+    const r = await runWith(
+      'the t is "0123456789"\nrepeat 19 times\n  the t is "{the t}{the t}"\nthe xs are the t, the t\nrepeat 30 times\n  add the xs to the xs',
+      { limits: { stateBytes: 16 * 1024 * 1024 } },
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toBe("the run's values passed their 16 MB limit");
+  });
+
+  it("texts: joining, replacing and interpolating are refused before the text is built", async () => {
+    const join = await runWith(
+      'the t is "0123456789"\nthe xs are the t, the t, the t\nthe j is the xs joined with ""',
+      { limits: { textChars: 25 } },
+    );
+    expect(join.error).toEqual({ line: 3, message: "a text can hold at most 25 characters" });
+    const rep = await runWith('the t is "aaaaaaaaaa"\nthe u is the t with "a" replaced by "bbb"', {
+      limits: { textChars: 25 },
+    });
+    expect(rep.error).toEqual({ line: 2, message: "a text can hold at most 25 characters" });
+    const list = await runWith(
+      'the t is "aaaaaaaaaa"\nthe xs are the t, the t, the t\nsay the xs',
+      {
+        limits: { textChars: 25 },
+      },
+    );
+    expect(list.error).toEqual({ line: 3, message: "a text can hold at most 25 characters" });
+  });
+
+  it("splitting into more items than a list holds is refused", async () => {
+    const r = await runWith('the t is "a,b,c,d,e,f"\nthe parts are the t split by ","', {
+      limits: { listItems: 5 },
+    });
+    expect(r.error).toEqual({ line: 2, message: "a list can hold at most 5 items" });
+    const chars = await runWith('the t is "abcdef"\nthe parts are the t split by ""', {
+      limits: { listItems: 5 },
+    });
+    expect(chars.error).toEqual({ line: 2, message: "a list can hold at most 5 items" });
+  });
+});
+
+describe("records nested without end (issue 7, item 2)", () => {
+  it("a record nested in a loop ends Failed on the depth bound, with the line", async () => {
+    const r = await runWith(
+      [
+        "the r is nothing",
+        "repeat 20000 times",
+        "  imagine a record as the n",
+        "  the n's child is the r",
+        "  the r is the n",
+        'say "done"',
+      ].join("\n"),
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toBe("lists and records can be nested at most 100 levels deep");
+    expect([4, 5]).toContain(r.error?.line);
+    expect(JSON.stringify(r.outputs).length).toBeGreaterThan(0);
+  });
+
+  it("a record that contains itself ends Failed on the depth bound", async () => {
+    const r = await runWith(
+      'the r\'s name is "a"\nrepeat 20000 times\n  the r\'s child is the r\nsay "done"',
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error).toEqual({
+      line: 3,
+      message: "lists and records can be nested at most 100 levels deep",
+    });
+  });
+
+  it("lists of lists nest only to the bound too", async () => {
+    const r = await runWith("the xs are 1, 2\nrepeat 20000 times\n  the xs are the xs, 1", {
+      limits: { depth: 10 },
+    });
+    expect(r.error).toEqual({
+      line: 3,
+      message: "lists and records can be nested at most 10 levels deep",
+    });
+  });
+});
+
+// One statement of about 13 million comparisons: sorting 655,360 characters.
+const SLOW = [
+  'the t is "jihgfedcba"',
+  "repeat 16 times",
+  '  the t is "{the t}{the t}"',
+  'the parts are the t split by ""',
+  "the sorted parts are the parts sorted",
+].join("\n");
+
+describe("numbers and time inside one statement (issue 7, item 3)", () => {
+  it("squaring a number 24 times stops at the digits bound before computing", async () => {
+    const r = await runWith("the x is 10\nrepeat 24 times\n  multiply the x by the x\nsay the x", {
+      deadline: Date.now() + 5000,
+    });
+    expect(r.status).toBe("Failed");
+    expect(r.error?.line).toBe(3);
+    expect(r.error?.message).toMatch(
+      /a number can have at most 1,000 digits before or after the decimal point/,
+    );
+  });
+
+  it("tiny numbers are bounded as well", async () => {
+    const r = await runWith("the x is 0.1\nrepeat 24 times\n  multiply the x by the x");
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toMatch(/at most 1,000 digits/);
+  });
+
+  it("a long literal number is refused, naming the bound", async () => {
+    const r = await runWith(`the x is 1${"0".repeat(30)}\nsay the x`, {
+      limits: { numberDigits: 20 },
+    });
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).toMatch(/at most 20 digits/);
+  });
+
+  it("a single slow statement still ends at the time limit", async () => {
+    const r = await runWith(SLOW, { deadline: Date.now() + 1500 });
+    expect(r.status).toBe("TimedOut");
+    expect(r.error).toEqual({ line: 5, message: "the run passed its time limit" });
+  });
+
+  it("a single slow statement is cancelled promptly", async () => {
+    // A flag another thread sets (executors share it): no timer fires mid-statement.
+    const t0 = Date.now();
+    const signal = {
+      get aborted() {
+        return Date.now() - t0 > 300;
+      },
+    };
+    const r = await runWith(SLOW, { signal });
+    expect(r.status).toBe("Cancelled");
+    expect(r.error).toBeNull();
+  });
+});
+
+describe("dates out of range (issue 7, item 5)", () => {
+  const range = /supported dates are from 0001-01-01 to 9999-12-31/;
+  it("a date plus a billion years is a run error naming the range", async () => {
+    const r = await runWith('say "2026-01-01" + 999999999 years');
+    expect(r.status).toBe("Failed");
+    expect(r.error?.line).toBe(1);
+    expect(r.error?.message).toMatch(range);
+    expect(r.error?.message).not.toMatch(/internal error/);
+  });
+
+  it.each([
+    ['say "2026-01-01" - 8000 years'],
+    ['say "2026-01-01" + 10000 years'],
+    ['say "2026-01-01T10:00:00Z" + 99999999999 hours'],
+    ['say "2026-01-01" + 9999999999999999 days'],
+    ['say ("2026-01-01" as a date) + (3 days * 99999999999999999999)'],
+    ["say 99999999999999999999 years"],
+    [`say (5 days) * 1${"0".repeat(300)} + "2026-01-01"`],
+  ])("%s fails with a clear sentence", async (source) => {
+    const r = await runWith(source);
+    expect(r.status).toBe("Failed");
+    expect(r.error?.message).not.toMatch(/internal error|Cannot read|Invalid/);
+    expect(r.error?.message).toMatch(/supported|duration/);
+  });
+});
