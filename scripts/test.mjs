@@ -10,7 +10,9 @@ ensureServices();
 // Types and lint are part of "all tests": a failure of either counts as one failed check.
 const checks = [
   ["typecheck", ["tsc", "--noEmit", "-p", "."]],
-  ["lint", ["biome", "check", "src", "test", "bench"]],
+  ["lint", ["biome", "check", "src", "test", "bench", "web/src"]],
+  // The UI the journeys test is the one these sources build (its own typecheck included).
+  ["build:web", ["npm", "run", "build:web"]],
 ];
 let checkFailures = 0;
 for (const [name, cmd] of checks) {

@@ -18,6 +18,7 @@ import { ApiKeyCache } from "./auth/apiKeys.ts";
 import { installAuthHook } from "./auth/hook.ts";
 import { resolveConfig, type ServerConfig } from "./config.ts";
 import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.ts";
+import { activityRoutes } from "./routes/activity.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { FILES_URL, fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -40,6 +41,8 @@ export type AppConfig = Pick<
   | "loginWindowMs"
   | "sseHeartbeatMs"
   | "webDir"
+  | "dataDir"
+  | "databaseUrl"
   | "trustProxy"
   | "logLevel"
 >;
@@ -206,6 +209,15 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       await api.register(keyRoutes, { store: engine.store, keys });
       await api.register(processRoutes, { engine });
       await api.register(runRoutes, { engine, heartbeatMs: config.sseHeartbeatMs, streams });
+      await api.register(activityRoutes, {
+        engine,
+        server: {
+          version: VERSION,
+          dialect: engine.store.dialect.name,
+          dataDir: config.dataDir,
+          databaseUrl: config.databaseUrl,
+        },
+      });
       await api.register(fileRoutes, { engine, uploadLimit: config.uploadLimit });
     },
     { prefix: API_PREFIX },

@@ -2,7 +2,8 @@
 // routes; otherwise a small page that links the API docs. /setup is always served here: the
 // one-time link that creates the first admin account.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
@@ -43,15 +44,37 @@ document.getElementById("f").addEventListener("submit", async (e) => {
 </script>`,
 );
 
+/** The package's own folder, so an installed `plainrun` finds its built UI from any directory. */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The UI folder: as given from the working directory, else inside the package. */
+export function uiRoot(webDir: string): string {
+  const here = resolve(webDir);
+  if (existsSync(resolve(here, "index.html"))) return here;
+  return resolve(PACKAGE_ROOT, webDir);
+}
+
 export async function registerStatic(app: FastifyInstance, webDir: string): Promise<void> {
-  const root = resolve(webDir);
+  const root = uiRoot(webDir);
   const hasUi = existsSync(resolve(root, "index.html"));
-  app.get("/setup", { schema: { hide: true } }, async (_req, reply) =>
-    reply.type("text/html; charset=utf-8").send(SETUP),
-  );
   if (hasUi) {
-    await app.register(fastifyStatic, { root, wildcard: false, index: "index.html" });
+    // The UI's own setup page (its route /setup) takes over from the minimal one.
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      index: "index.html",
+      // Hashed bundles never change; index.html must be fetched anew to find new ones.
+      setHeaders: (res, path) => {
+        res.setHeader(
+          "cache-control",
+          path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+        );
+      },
+    });
   } else {
+    app.get("/setup", { schema: { hide: true } }, async (_req, reply) =>
+      reply.type("text/html; charset=utf-8").send(SETUP),
+    );
     app.get("/", { schema: { hide: true } }, async (_req, reply) =>
       reply.type("text/html; charset=utf-8").send(HOME),
     );

@@ -34,6 +34,13 @@ export {
   updateProcess,
 } from "./queries/processes.ts";
 export { type RenewedLease, type RenewOptions, renewLeases } from "./queries/renewLeases.ts";
+export {
+  countRunsPerHour,
+  type HourCount,
+  type ProcessActivity,
+  processActivity,
+  uuidFloor,
+} from "./queries/runActivity.ts";
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
 export { getSource, insertSource } from "./queries/sources.ts";
 export { type RunGuard, updateRun } from "./queries/updateRun.ts";

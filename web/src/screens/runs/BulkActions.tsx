@@ -1,0 +1,105 @@
+// Actions on the selected runs; each answers per run (done, or why not).
+import { useState } from "react";
+import { Link } from "react-router";
+import { useBulk } from "./RunsPage";
+
+type Action = "rerun" | "archive" | "unarchive" | "cancel";
+const ACTIONS: { action: Action; label: string; past: string }[] = [
+  { action: "rerun", label: "Re-run", past: "re-run" },
+  { action: "archive", label: "Archive", past: "archived" },
+  { action: "unarchive", label: "Unarchive", past: "unarchived" },
+  { action: "cancel", label: "Cancel", past: "cancelled" },
+];
+
+interface Outcome {
+  label: string;
+  results: {
+    id: string;
+    ok: boolean;
+    run?: { id: string } | undefined;
+    error?: { message: string } | undefined;
+  }[];
+}
+
+export function BulkActions({ selected, onDone }: { selected: string[]; onDone: () => void }) {
+  const bulk = useBulk();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const none = selected.length === 0;
+  const act = (a: (typeof ACTIONS)[number]) =>
+    bulk.mutate(
+      { action: a.action, ids: selected },
+      {
+        onSuccess: (answer) => {
+          setOutcome({ label: a.past, results: answer.results });
+          onDone();
+        },
+        onError: (err) =>
+          setOutcome({
+            label: a.past,
+            results: selected.map((id) => ({ id, ok: false, error: { message: err.message } })),
+          }),
+      },
+    );
+  return (
+    <section aria-label="Actions on selected runs">
+      <div className="bulk" role="toolbar" aria-label="Bulk actions">
+        <span className="muted" aria-live="polite">
+          {none ? "Select runs to act on them" : `${selected.length} selected`}
+        </span>
+        {ACTIONS.slice(0, 3).map((a) => (
+          <button
+            key={a.action}
+            type="button"
+            disabled={none || bulk.isPending}
+            onClick={() => act(a)}
+          >
+            {a.label}
+          </button>
+        ))}
+        <span title="Test cases arrive with the Test Suite">
+          <button type="button" disabled aria-describedby="test-case-note">
+            Add Test Case
+          </button>
+        </span>
+        <span id="test-case-note" className="visually-hidden">
+          Test cases arrive with the Test Suite.
+        </span>
+        <button
+          type="button"
+          className="danger"
+          disabled={none || bulk.isPending}
+          onClick={() => act(ACTIONS[3]!)}
+        >
+          Cancel
+        </button>
+      </div>
+      {outcome && (
+        <div className="notice results" role="status">
+          <ul aria-label="Results">
+            {outcome.results.map((r) => (
+              <li key={r.id} className={r.ok ? "" : "fail"}>
+                <span className="mono">{r.id.slice(-8)}</span>:{" "}
+                {r.ok ? (
+                  <>
+                    {outcome.label}
+                    {r.run && r.run.id !== r.id && (
+                      <>
+                        {" "}
+                        as <Link to={`/runs/${r.run.id}`}>{r.run.id.slice(-8)}</Link>
+                      </>
+                    )}
+                  </>
+                ) : (
+                  `not ${outcome.label}: ${r.error?.message ?? "refused"}`
+                )}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="link-button" onClick={() => setOutcome(undefined)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
