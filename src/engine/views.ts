@@ -10,6 +10,7 @@ import type {
   TriggerType,
   VersionRow,
 } from "../store/index.ts";
+import { placeholders, readJson } from "./storedJson.ts";
 
 export interface ProcessSettings {
   /** The run time limit in milliseconds (default 10 minutes). */
@@ -106,8 +107,9 @@ export interface RunEvent {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const parseOr = <T>(text: string | null, fallback: T): T =>
-  text === null ? fallback : (JSON.parse(text) as T);
+/** Stored JSON, read so that no stored text can fail a read (see storedJson.ts). */
+const parseOr = <T>(text: string | null, fallback: T, placeholder: (why: string) => T): T =>
+  readJson(text, fallback, placeholder);
 
 export function toProcess(r: ProcessRow): Process {
   return {
@@ -157,14 +159,14 @@ export function toRun(r: RunSummaryRow): Run {
     version: r.version,
     source_hash: r.source_hash,
     trigger: r.trigger,
-    trigger_details: JSON.parse(r.trigger_details),
+    trigger_details: readJson(r.trigger_details, {}, placeholders.object),
     status: r.status,
-    inputs: JSON.parse(r.inputs),
-    file_ids: JSON.parse(r.file_ids),
-    outputs: parseOr(r.outputs, null),
-    log: parseOr(r.log, []),
-    error: parseOr(r.error, null),
-    question: parseOr(r.question, null),
+    inputs: readJson(r.inputs, {}, placeholders.object),
+    file_ids: readJson(r.file_ids, [], () => []),
+    outputs: parseOr(r.outputs, null, placeholders.outputs),
+    log: parseOr(r.log, [], placeholders.log),
+    error: parseOr<ErrorInfo | null>(r.error, null, placeholders.error),
+    question: parseOr<QuestionInfo | null>(r.question, null, placeholders.question),
     rerun_of: r.rerun_of,
     archived: r.archived === 1,
     attempts: r.attempts,
@@ -182,7 +184,10 @@ export function toRun(r: RunSummaryRow): Run {
 }
 
 export function toRunDetail(r: RunRow): RunDetail {
-  return { ...toRun(r), timeline: parseOr(r.timeline, null) };
+  return {
+    ...toRun(r),
+    timeline: parseOr<Timeline | null>(r.timeline, null, placeholders.timeline),
+  };
 }
 
 export function toRunEvent(r: RunEventRow): RunEvent {
@@ -191,6 +196,6 @@ export function toRunEvent(r: RunEventRow): RunEvent {
     seq: r.seq,
     at: iso(r.at),
     type: r.type as RunEventType,
-    data: JSON.parse(r.data),
+    data: readJson(r.data, null, placeholders.json),
   };
 }

@@ -2,6 +2,7 @@
 // TimedOut) with a sentence naming the bound and the line, never an internal error.
 import { describe, expect, it } from "vitest";
 import { drive, type SliceOptions, start, view } from "../../src/interpreter/index.ts";
+import { NESTED_RECORD } from "../helpers/poison.ts";
 import { compile, files } from "./helpers.ts";
 
 async function runWith(source: string, opts: Partial<SliceOptions> = {}) {
@@ -80,16 +81,7 @@ describe("a list that reads what it appends to (issue 7, item 1)", () => {
 
 describe("records nested without end (issue 7, item 2)", () => {
   it("a record nested in a loop ends Failed on the depth bound, with the line", async () => {
-    const r = await runWith(
-      [
-        "the r is nothing",
-        "repeat 20000 times",
-        "  imagine a record as the n",
-        "  the n's child is the r",
-        "  the r is the n",
-        'say "done"',
-      ].join("\n"),
-    );
+    const r = await runWith(NESTED_RECORD);
     expect(r.status).toBe("Failed");
     expect(r.error?.message).toBe("lists and records can be nested at most 100 levels deep");
     expect([4, 5]).toContain(r.error?.line);

@@ -11,6 +11,7 @@ import {
   type RunStatus,
   updateRun,
 } from "../../store/index.ts";
+import { placeholders, storeJson } from "../storedJson.ts";
 
 /** What a run's events already cover, so each write adds only what is new. */
 export interface Progress {
@@ -67,9 +68,12 @@ export function segmentWrite(
   const v = view(state);
   const events = newEvents(state, progress);
   const error = errorOverride ?? v.error;
-  const outputsJson = JSON.stringify(v.outputs);
-  const logJson = JSON.stringify(v.log);
-  const timelineJson = JSON.stringify(v.timeline);
+  // Bounded when written (storedJson.ts): a value too deep or too large is stored as a placeholder.
+  const outputsJson = storeJson(v.outputs, (size) =>
+    placeholders.outputs(`they are ${size} of JSON`),
+  );
+  const logJson = storeJson(v.log, (size) => placeholders.log(`it is ${size} of JSON`));
+  const timelineJson = storeJson(v.timeline, placeholders.timeline);
   const common = { outputs: outputsJson, log: logJson, timeline: timelineJson, updated_at: now };
   switch (end.kind) {
     case "checkpoint":
@@ -83,7 +87,7 @@ export function segmentWrite(
         set: {
           ...common,
           status: "AwaitingAnswer",
-          question: JSON.stringify(v.question),
+          question: storeJson(v.question, (size) => placeholders.question(`it is ${size}`)),
           exec_state: JSON.stringify(state),
           lease_owner: null,
           lease_expires_at: null,
@@ -118,7 +122,7 @@ export function segmentWrite(
           outputs: outputsJson,
           log: logJson,
           timeline: timelineJson,
-          error: error ? JSON.stringify(error) : null,
+          error: error ? storeJson(error, (size) => placeholders.error(`it is ${size}`)) : null,
           finished_at: now,
           time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
           search_text: `${run.inputsJson}\n${outputsJson}`.toLowerCase(),
