@@ -13,29 +13,18 @@
  * latency, non-2xx and errors, and the runs the workers finished meanwhile (read from the
  * store file). The last line is one JSON object with every figure.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { countRunsByStatus, openStore } from "../../src/store/index.ts";
+import { numberArg } from "../lib/args.ts";
+import { startServeChild } from "../lib/serve.ts";
 import { formatSpread, round, spread } from "../lib/stats.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/plainrun.js");
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-
-const seconds = arg("seconds", 10);
-const reps = arg("reps", 3);
-const connections = arg("connections", 50);
-const concurrency = arg("concurrency", 4);
-const warmup = arg("warmup", 3);
+const seconds = numberArg("seconds", 10);
+const reps = numberArg("reps", 3);
+const connections = numberArg("connections", 50);
+const concurrency = numberArg("concurrency", 4);
+const warmup = numberArg("warmup", 3);
 const rolesIdx = process.argv.indexOf("--roles");
 const roles = rolesIdx >= 0 ? (process.argv[rolesIdx + 1] as string) : "api,worker";
 
@@ -49,47 +38,14 @@ interface Rep {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-api-"));
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      "serve",
-      "--data-dir",
-      dir,
-      "--port",
-      "0",
-      "--concurrency",
-      String(concurrency),
-      "--roles",
-      roles,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } },
-  );
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const server = await startServeChild("api", [
+    "--concurrency",
+    String(concurrency),
+    "--roles",
+    roles,
+  ]);
+  const { url, key, dir } = server;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-      child.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /Plainrun listening on (http:\/\/\S+)/.exec(out);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`server exited (${code}): ${out}`)));
-    });
-    const keyOut = execFileSync(
-      process.execPath,
-      [BIN, "keys", "create", "bench", "--data-dir", dir],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-      },
-    );
-    const key = keyOut.trim().split("\n").pop() as string;
     const headers = { "x-api-key": key, "content-type": "application/json" };
     const post = async (path: string, body: unknown) => {
       const res = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body) });
@@ -173,11 +129,7 @@ async function main() {
       }),
     );
   } finally {
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

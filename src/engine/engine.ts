@@ -2,6 +2,7 @@
 import type { Store } from "../store/index.ts";
 import { EngineBus } from "./bus.ts";
 import { CompileCache } from "./compileCache.ts";
+import { type CompileWorkerOptions, CompileWorkers } from "./compileWorkers.ts";
 import { FileService } from "./files.ts";
 import { GroupCommit } from "./groupCommit.ts";
 import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
@@ -21,6 +22,8 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
   /** Parsed sources kept in memory (default 500). */
   compileCacheSize?: number;
+  /** Threads that check large sources off the caller's thread (create, edit, check, publish). */
+  compileWorkers?: CompileWorkerOptions;
   logger?: Logger;
 }
 
@@ -46,10 +49,11 @@ export function createEngine(opts: EngineOptions): Engine {
   const group = new GroupCommit(store, store.dialect.writeConcurrency);
   const starter = new RunStarter(store, bus, limits, group);
   const pools = new Set<WorkerPool>();
+  const compiler = new CompileWorkers(opts.compileWorkers);
   return {
     store,
     limits,
-    processes: new ProcessService(store, cache),
+    processes: new ProcessService(store, cache, compiler),
     runs: new RunService(store, bus, cache, starter, limits),
     files: new FileService(store, limits),
     startRun: (o) => starter.start(o),
@@ -76,6 +80,7 @@ export function createEngine(opts: EngineOptions): Engine {
     async close() {
       await Promise.all([...pools].map((p) => p.stop({ graceMs: 0 })));
       pools.clear();
+      await compiler.close();
     },
   };
 }

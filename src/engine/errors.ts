@@ -12,7 +12,9 @@ export type EngineErrorCode =
   /** Over a size or count limit. */
   | "too_large"
   /** An idempotency key was reused with a different request. */
-  | "idempotency_mismatch";
+  | "idempotency_mismatch"
+  /** Too much work queued already (large sources waiting to be checked): try again soon. */
+  | "busy";
 
 export class EngineError extends Error {
   override readonly name = "EngineError";

@@ -13,12 +13,8 @@ import {
   type Store,
   updateProcess,
 } from "../store/index.ts";
-import {
-  type CompileCache,
-  type Compiled,
-  compileSource,
-  type Diagnostic,
-} from "./compileCache.ts";
+import type { CompileCache, Diagnostic } from "./compileCache.ts";
+import type { CompileSummary, CompileWorkers } from "./compileWorkers.ts";
 import { EngineError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { DEFAULT_TIME_LIMIT_MS } from "./limits.ts";
@@ -64,6 +60,17 @@ function checkName(name: unknown): string {
   return n;
 }
 
+function checkSource(source: unknown): string {
+  if (typeof source !== "string") throw new EngineError("invalid", "Source must be text.");
+  if (source.length > MAX_SOURCE) {
+    throw new EngineError(
+      "too_large",
+      `Source has at most ${MAX_SOURCE} characters (this one has ${source.length}).`,
+    );
+  }
+  return source;
+}
+
 function checkSettings(current: ProcessSettings, patch: Partial<ProcessSettings> | undefined) {
   const next: ProcessSettings = { ...current };
   for (const [k, v] of Object.entries(patch ?? {})) if (v !== undefined) next[k] = v as Json;
@@ -86,7 +93,7 @@ function checkStarred(list: unknown): string[] {
   ];
 }
 
-function refuseErrors(c: Compiled, what: string): void {
+function refuseErrors(c: CompileSummary, what: string): void {
   if (c.errors.length === 0) return;
   const first = c.errors[0] as Diagnostic;
   throw new EngineError(
@@ -100,30 +107,27 @@ export class ProcessService {
   constructor(
     private readonly store: Store,
     private readonly cache: CompileCache,
+    /** Checks large sources off this thread (see compileWorkers.ts). */
+    private readonly compiler: CompileWorkers,
   ) {}
 
   /** Diagnostics and input names of source text, saving nothing. */
-  check(source: string): CheckResult {
-    if (typeof source !== "string") throw new EngineError("invalid", "Source must be text.");
-    const c = compileSource(source);
+  async check(source: string): Promise<CheckResult> {
+    const c = await this.compiler.compile(checkSource(source));
     return { ok: c.errors.length === 0, diagnostics: c.diagnostics, inputs: c.inputs };
   }
 
-  private compileForSave(source: unknown, what: string): Compiled {
-    if (typeof source !== "string") throw new EngineError("invalid", "Source must be text.");
-    if (source.length > MAX_SOURCE) {
-      throw new EngineError("too_large", `Source has at most ${MAX_SOURCE} characters.`);
-    }
-    const c = compileSource(source);
+  private async compileForSave(source: unknown, what: string): Promise<CompileSummary> {
+    const c = await this.compiler.compile(checkSource(source));
     refuseErrors(c, what);
-    this.cache.remember(c);
+    if ("program" in c) this.cache.remember(c);
     return c;
   }
 
   async create(opts: CreateProcessOptions): Promise<Process> {
     const name = checkName(opts.name);
     const source = opts.source ?? "";
-    const c = this.compileForSave(source, `Process "${name}" was not created`);
+    const c = await this.compileForSave(source, `Process "${name}" was not created`);
     const settings = checkSettings({ time_limit_ms: DEFAULT_TIME_LIMIT_MS }, opts.settings);
     const starred = checkStarred(opts.starredOutputs ?? []);
     const now = Date.now();
@@ -173,7 +177,7 @@ export class ProcessService {
     const c =
       opts.source === undefined
         ? undefined
-        : this.compileForSave(opts.source, `The draft of "${current.name}" was not saved`);
+        : await this.compileForSave(opts.source, `The draft of "${current.name}" was not saved`);
     const settings =
       opts.settings === undefined ? undefined : checkSettings(current.settings, opts.settings);
     const starred =
@@ -217,7 +221,9 @@ export class ProcessService {
   /** Snapshots the draft as the next version. */
   async publish(idOrName: string): Promise<Version> {
     const current = await this.get(idOrName);
-    const c = await this.cache.get(current.draft_hash);
+    // Parsed already when a run of the draft ran here; otherwise checked off this thread.
+    const c =
+      this.cache.peek(current.draft_hash) ?? (await this.compiler.compile(current.draft_source));
     refuseErrors(c, `"${current.name}" was not published`);
     const now = Date.now();
     const version = await this.store.dialect.writeTransaction(async (trx) => {

@@ -43,6 +43,7 @@ export const ENGINE_CODES: Record<string, { status: number; title: string }> = {
   stage: { status: 409, title: "Not allowed on this stage" },
   too_large: { status: 413, title: "Too large" },
   idempotency_mismatch: { status: 422, title: "Idempotency key reused with another request" },
+  busy: { status: 503, title: "Busy: try again in a moment" },
 };
 
 export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
@@ -196,6 +197,12 @@ export function errorToProblem(err: unknown, request: FastifyRequest): ProblemBo
   }
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return problem(
+        413,
+        "too-large",
+        "Request too large",
+        `The body is over ${request.routeOptions.bodyLimit} bytes (--body-limit); a process source has at most 1048576 characters.`,
+      );
     case "FST_REQ_FILE_TOO_LARGE":
     case "FST_FILES_LIMIT":
     case "FST_PARTS_LIMIT":

@@ -81,8 +81,8 @@ describe.each(dialects)("processes on %s", (dialect) => {
     const err2 = await caught(engine.processes.update(p.id, { source: BROKEN }));
     expect(err2.code).toBe("invalid");
     expect(await snapshot(engine)).toBe(snap2);
-    expect(engine.processes.check(BROKEN).ok).toBe(false);
-    expect(engine.processes.check(V1)).toMatchObject({ ok: true, inputs: ["name"] });
+    expect((await engine.processes.check(BROKEN)).ok).toBe(false);
+    expect(await engine.processes.check(V1)).toMatchObject({ ok: true, inputs: ["name"] });
   });
 
   it("refuses duplicate names, unknown processes and versions, bad settings", async () => {
