@@ -1,6 +1,32 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm ci` needs no build step.
-import { register } from "tsx/esm/api";
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs through
+// `prepare`). When dist/ is missing or older than a source file (an edit, a checkout), it
+// runs the TypeScript sources through tsx instead, so a stale build never answers.
+import { readdirSync, statSync } from "node:fs";
 
-register();
-await import("../src/cli/main.ts");
+const root = new URL("../", import.meta.url);
+
+function builtAt() {
+  try {
+    return statSync(new URL("dist/.built", root)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function sourcesNewerThan(time) {
+  const src = new URL("src/", root);
+  for (const file of readdirSync(src, { recursive: true })) {
+    if (file.endsWith(".ts") && statSync(new URL(file, src)).mtimeMs > time) return true;
+  }
+  return false;
+}
+
+const built = builtAt();
+if (built >= 0 && !process.env.PLAINRUN_FROM_SOURCE && !sourcesNewerThan(built)) {
+  await import("../dist/cli/main.js");
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

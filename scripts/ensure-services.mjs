@@ -5,7 +5,9 @@ import { execSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 function pgReady() {
-  return spawnSync("pg_isready", ["-h", "127.0.0.1", "-p", "5432"], { stdio: "ignore" }).status === 0;
+  return (
+    spawnSync("pg_isready", ["-h", "127.0.0.1", "-p", "5432"], { stdio: "ignore" }).status === 0
+  );
 }
 
 /** The web UI's journeys drive Debian's chromium (Playwright's own download cannot work here). */
@@ -25,7 +27,9 @@ export function ensureServices() {
   ensureChromium();
   if (!pgReady()) {
     try {
-      execSync("pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", { stdio: "inherit" });
+      execSync("pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", {
+        stdio: "inherit",
+      });
     } catch {
       console.error("warning: could not start PostgreSQL; PostgreSQL tests will fail");
     }

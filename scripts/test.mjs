@@ -7,10 +7,16 @@ import { ensureServices } from "./ensure-services.mjs";
 
 ensureServices();
 
+// The CLI tests spawn bin/plainrun.js, which runs dist/: build it from the current sources.
+if (spawnSync("npm", ["run", "--silent", "build:server"], { stdio: "inherit" }).status !== 0) {
+  console.error("build failed: npm run build:server");
+  process.exit(1);
+}
+
 // Types and lint are part of "all tests": a failure of either counts as one failed check.
 const checks = [
   ["typecheck", ["tsc", "--noEmit", "-p", "."]],
-  ["lint", ["biome", "check", "src", "test", "bench", "web/src"]],
+  ["lint", ["biome", "check", "src", "test", "bench", "web/src", "bin", "scripts"]],
   // The UI the journeys test is the one these sources build (its own typecheck included).
   ["build:web", ["npm", "run", "build:web"]],
 ];

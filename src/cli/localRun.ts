@@ -3,7 +3,7 @@
 
 import { answer, drive, inputsFromJson, MemoryFiles, start, view } from "../interpreter/index.ts";
 import type { Json, QuestionInfo } from "../interpreter/types.ts";
-import { parse } from "../language/index.ts";
+import { type Diagnostic, parse } from "../language/index.ts";
 
 export type RunView = ReturnType<typeof view>;
 
@@ -15,13 +15,18 @@ export interface LocalRunOptions {
   signal?: { readonly aborted: boolean };
 }
 
-export class SourceError extends Error {}
+/** The source does not compile: its error diagnostics. */
+export class SourceError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`the source has ${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}`);
+  }
+}
 
 export async function runLocally(source: string, opts: LocalRunOptions): Promise<RunView> {
   const { program, diagnostics } = parse(source);
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
-    throw new SourceError(errors.map((d) => `line ${d.line}:${d.col}: ${d.message}`).join("\n"));
+    throw new SourceError(errors);
   }
   const files = new MemoryFiles();
   const state = start(program, inputsFromJson(opts.inputs, files));

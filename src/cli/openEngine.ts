@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { createEngine, type Engine, type EngineOptions } from "../engine/index.ts";
 import { dataDirUrl, type OpenStoreOptions, openStore, type Store } from "../store/index.ts";
+import { StoreFlagsError, StoreOpenError } from "./errors.ts";
 
 /** Where the data lives, as given by flags (commander: --data-dir, --database-url). */
 export interface StoreFlags {
@@ -13,16 +14,6 @@ export interface StoreFlags {
 }
 
 export const DEFAULT_DATA_DIR = "./plainrun-data";
-
-/** A problem with the flags themselves (exit code 2). */
-export class StoreFlagsError extends Error {
-  override readonly name = "StoreFlagsError";
-}
-
-/** A store that could not be opened (bad path, database down…): exit code 1. */
-export class StoreOpenError extends Error {
-  override readonly name = "StoreOpenError";
-}
 
 export interface ResolvedStore {
   options: OpenStoreOptions;

@@ -218,18 +218,29 @@ export class ProcessService {
     return this.get(current.id);
   }
 
-  /** Snapshots the draft as the next version. */
+  /** Snapshots the draft as the next version (see publishDraft). */
   async publish(idOrName: string): Promise<Version> {
+    return (await this.publishDraft(idOrName)).version;
+  }
+
+  /**
+   * Snapshots the draft as the next version, unless the latest version already has the
+   * draft's source: then it answers with that version and creates nothing (created false).
+   */
+  async publishDraft(idOrName: string): Promise<{ version: Version; created: boolean }> {
     const current = await this.get(idOrName);
     // Parsed already when a run of the draft ran here; otherwise checked off this thread.
     const c =
       this.cache.peek(current.draft_hash) ?? (await this.compiler.compile(current.draft_source));
     refuseErrors(c, `"${current.name}" was not published`);
     const now = Date.now();
-    const version = await this.store.dialect.writeTransaction(async (trx) => {
+    const { version, created } = await this.store.dialect.writeTransaction(async (trx) => {
       // Re-read inside the write transaction so two publishers get distinct numbers.
       const row = await findProcess(trx, current.id);
       if (!row) throw new EngineError("not_found", `No process with id "${current.id}".`);
+      if (row.latest_version > 0 && row.published_hash === row.draft_hash) {
+        return { version: row.latest_version, created: false };
+      }
       const next = row.latest_version + 1;
       await insertVersion(trx, {
         process_id: row.id,
@@ -242,9 +253,9 @@ export class ProcessService {
         published_hash: row.draft_hash,
         updated_at: now,
       });
-      return next;
+      return { version: next, created: true };
     });
-    return this.version(current.id, version);
+    return { version: await this.version(current.id, version), created };
   }
 
   /** Copies a published version's source into the draft. */

@@ -4,8 +4,7 @@
 // Cross-thread signals ride on the store's notify/listen: the main thread's notify() (new
 // runs, answers, cancels) is posted to the thread, whose listen() hears it as it would hear
 // PostgreSQL's NOTIFY from another process.
-import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../engine/moduleWorker.ts";
 import type { Store } from "../store/index.ts";
 
 export interface WorkerThreadOptions {
@@ -36,12 +35,6 @@ export type FromThread =
   | { type: "stopped" }
   | { type: "failed"; message: string };
 
-function tsxApiUrl(): string {
-  // The thread runs TypeScript like the CLI does: through tsx's ESM loader.
-  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api");
-  return `file://${cjs.replace(/\.cjs$/, ".mjs")}`;
-}
-
 /** A store whose notify() also reaches the worker thread (after the current commit). */
 export function forwardNotifications(
   store: Store,
@@ -62,9 +55,9 @@ export function forwardNotifications(
 }
 
 export function startWorkerThread(opts: WorkerThreadOptions): Promise<WorkerThreadHandle> {
-  const main = new URL("./workerThreadMain.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(main)}); });`;
-  const worker = new Worker(code, { eval: true, workerData: opts });
+  const worker = startModuleWorker(new URL("./workerThreadMain.ts", import.meta.url), {
+    workerData: opts,
+  });
   let stopped: (() => void) | undefined;
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   return new Promise<WorkerThreadHandle>((resolve, reject) => {

@@ -109,17 +109,17 @@ describe.concurrent("plainrun over a data directory", { timeout: 300_000 }, () =
     expect(created.stdout).toMatch(/Created process greeting .*inputs: customer name/);
     expect(existsSync(join(store[1] as string, "plainrun.sqlite"))).toBe(true);
 
-    // Source with errors: every diagnostic as LINE:COLUMN: message, exit 1, nothing stored.
+    // Source with errors: every diagnostic as FILE:LINE:COLUMN: message, exit 1, nothing stored.
     const bad = await cli("processes", "create", "broken", "--file", badFile);
     expect(bad.code).toBe(1);
-    const diag = bad.stderr.split("\n").filter((l) => /^\d+:\d+: /.test(l));
+    const diag = bad.stderr.split("\n").filter((l) => l.startsWith(`${badFile}:`));
     expect(diag).toHaveLength(2);
-    expect(diag[0]).toMatch(/^2:1: .*say/);
-    expect(diag[1]).toMatch(/^3:\d+: .*quote/);
+    expect(diag[0]).toMatch(/:2:1: .*say/);
+    expect(diag[1]).toMatch(/:3:\d+: .*quote/);
     noStack(bad);
     const badUpdate = await cli("processes", "update", "greeting", "--file", badFile);
     expect(badUpdate.code).toBe(1);
-    expect(badUpdate.stderr).toMatch(/^2:1: /m);
+    expect(badUpdate.stderr).toContain(`${badFile}:2:1: `);
     const badJson = await cli("processes", "create", "broken", "--file", badFile, "--json");
     expect(badJson.code).toBe(1);
     expect(JSON.parse(badJson.stderr).error.diagnostics).toHaveLength(2);
@@ -289,9 +289,12 @@ describe.concurrent("plainrun over a data directory", { timeout: 300_000 }, () =
     expect(stopped.stdout).toMatch(/Working with 2 worker/);
     expect(stopped.stdout).toMatch(/Stopped\./);
 
+    // A malformed flag is a usage error: exit 2.
+    const usage = await cli("start", "greeting", "--input", "novalue");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^plainrun: --input expects NAME=VALUE/);
     // Bad inputs and unknown things: clear, exit 1, no stack.
     for (const [args, message] of [
-      [["start", "greeting", "--input", "novalue"], /NAME=VALUE/],
       [["start", "greeting", "--inputs", file("list.json", "[1,2]")], /JSON object/],
       [["start", "nope"], /No process named or with id "nope"/],
       [["runs", "show", "nope"], /No run with id "nope"/],

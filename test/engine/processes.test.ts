@@ -62,6 +62,23 @@ describe.each(dialects)("processes on %s", (dialect) => {
     expect((await engine.processes.list()).map((x) => x.name)).toEqual(["Greeter"]);
   });
 
+  it("publishing an unchanged draft answers with the current version and creates none", async () => {
+    const { engine } = te;
+    await engine.processes.create({ name: "Same", source: V1 });
+    expect(await engine.processes.publishDraft("Same")).toMatchObject({
+      created: true,
+      version: { version: 1 },
+    });
+    const again = await engine.processes.publishDraft("Same");
+    expect(again).toMatchObject({ created: false, version: { version: 1, source: V1 } });
+    expect((await engine.processes.versions("Same")).map((v) => v.version)).toEqual([1]);
+    // After a restore of v1 while v2 is the latest, publishing makes v3 with v1's source.
+    await engine.processes.update("Same", { source: V2 });
+    await engine.processes.publish("Same");
+    await engine.processes.restore("Same", 1);
+    expect((await engine.processes.publishDraft("Same")).version.version).toBe(3);
+  });
+
   it("refuses source with errors, with every diagnostic, and stores nothing", async () => {
     const { engine } = te;
     const snap = await snapshot(engine);

@@ -64,6 +64,10 @@ describe("processes", () => {
     await s.api("PATCH", `/api/v2/processes/${id}`, { source: "the count is 2" });
     const v2 = await s.api("POST", `/api/v2/processes/${id}/publish`, {});
     expect(v2.body.version).toBe(2);
+    // Publishing the same draft again answers with v2 and creates nothing.
+    const again = await s.api("POST", `/api/v2/processes/${id}/publish`, {});
+    expect(again.status).toBe(200);
+    expect(again.body.version).toBe(2);
     const versions = await s.api("GET", `/api/v2/processes/${id}/versions`);
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const one = await s.api("GET", `/api/v2/processes/${id}/versions/1`);

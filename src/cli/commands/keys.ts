@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { createApiKey, KeyError, listKeys, revokeKey } from "../../server/auth/apiKeys.ts";
 import { resolveConfig, SETTINGS, storeUrl } from "../../server/config.ts";
 import { openStore, type Store } from "../../store/index.ts";
+import { CliError } from "../errors.ts";
 
 async function withStore<T>(
   flags: Record<string, unknown>,
@@ -26,27 +27,30 @@ function storeOptions(cmd: Command): Command {
   return cmd;
 }
 
-function fail(err: unknown): never {
-  if (err instanceof KeyError) {
-    process.stderr.write(`plainrun keys: ${err.message}\n`);
-    process.exit(1);
-  }
+/** KeyError is a refusal (exit 1) stated as the store gave it. */
+function refusal(err: unknown): never {
+  if (err instanceof KeyError) throw new CliError(err.message.replace(/\.$/, ""));
   throw err;
 }
 
 /** `plainrun keys create|list|revoke`: API keys, on the same data dir / database as serve. */
-export function registerKeys(program: Command): void {
-  const keys = program
-    .command("keys")
-    .description("manage API keys (on the server's data dir or database)");
-
+export function registerKeys(keys: Command): void {
   storeOptions(
     keys
       .command("create")
       .description("create an API key; its secret is printed once, as the last line")
       .argument("<name>", "a name to recognize the key by"),
   ).action(async (name: string, flags: Record<string, unknown>) => {
-    const key = await withStore(flags, (s) => createApiKey(s, name, "cli")).catch(fail);
+    const { key, sameName } = await withStore(flags, async (s) => {
+      const sameName = (await listKeys(s)).filter((k) => !k.revoked_at && k.name === name.trim());
+      return { key: await createApiKey(s, name, "cli"), sameName };
+    }).catch(refusal);
+    if (sameName.length > 0) {
+      // On stderr, so that the secret stays the last line of stdout.
+      process.stderr.write(
+        `plainrun: warning: ${sameName.length === 1 ? "another active key has" : `${sameName.length} other active keys have`} the name "${key.name}" (${sameName.map((k) => k.id).join(", ")}); revoke by id to tell them apart\n`,
+      );
+    }
     process.stdout.write(`Created API key "${key.name}" (id ${key.id}).\n`);
     process.stdout.write("Keep the secret now: it is not stored and cannot be shown again.\n");
     process.stdout.write(`${key.secret}\n`);
@@ -77,7 +81,7 @@ export function registerKeys(program: Command): void {
       .description("revoke an API key by id (or by name when one active key has it)")
       .argument("<id-or-name>"),
   ).action(async (idOrName: string, flags: Record<string, unknown>) => {
-    const key = await withStore(flags, (s) => revokeKey(s, idOrName)).catch(fail);
+    const key = await withStore(flags, (s) => revokeKey(s, idOrName)).catch(refusal);
     process.stdout.write(`Revoked API key "${key.name}" (id ${key.id}).\n`);
   });
 }

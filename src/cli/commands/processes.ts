@@ -1,20 +1,10 @@
-import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import type { Process, Version } from "../../engine/index.ts";
-import {
-  CliError,
-  type CommonFlags,
-  collect,
-  engineCommand,
-  formatTime,
-  out,
-  printJson,
-  secondsArg,
-  storeOptions,
-  table,
-  UsageError,
-  usageExitCode2,
-} from "../engineCommand.ts";
+import { engineCommand } from "../engineCommand.ts";
+import { UsageError } from "../errors.ts";
+import { formatTime, out, printJson, table } from "../format.ts";
+import { type CommonFlags, collect, secondsArg, storeOptions } from "../options.ts";
+import { readTextFile } from "../readTextFile.ts";
 
 interface CreateFlags extends CommonFlags {
   file: string;
@@ -26,14 +16,6 @@ interface UpdateFlags extends CommonFlags {
   description?: string;
   star?: string[];
   timeLimit?: number;
-}
-
-function readSource(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw new CliError(`can't read ${path}: ${(err as Error).message}`);
-  }
 }
 
 function versionArg(value: string): number {
@@ -72,13 +54,7 @@ function describeProcess(p: Process, versions: Version[]): string {
 }
 
 /** `plainrun processes …`: create, update, publish, list, show, versions, restore. */
-export function registerProcesses(program: Command): void {
-  const group = usageExitCode2(
-    program
-      .command("processes")
-      .description("create, change, publish and inspect stored processes"),
-  );
-
+export function registerProcesses(group: Command): void {
   storeOptions(
     group
       .command("create")
@@ -89,16 +65,20 @@ export function registerProcesses(program: Command): void {
       .requiredOption("--file <file.plain>", "the draft's source")
       .option("--description <text>", "what the process is for"),
   ).action((name: string, flags: CreateFlags) =>
-    engineCommand(flags, async (engine) => {
-      const source = readSource(flags.file);
-      const p = await engine.processes.create({
-        name,
-        source,
-        ...(flags.description !== undefined ? { description: flags.description } : {}),
-      });
-      if (flags.json) printJson(p);
-      else out(`Created process ${p.name} (${p.id}); inputs: ${list(p.inputs)}`);
-    }),
+    engineCommand(
+      flags,
+      async (engine) => {
+        const source = readTextFile(flags.file);
+        const p = await engine.processes.create({
+          name,
+          source,
+          ...(flags.description !== undefined ? { description: flags.description } : {}),
+        });
+        if (flags.json) printJson(p);
+        else out(`Created process ${p.name} (${p.id}); inputs: ${list(p.inputs)}`);
+      },
+      flags.file,
+    ),
   );
 
   storeOptions(
@@ -118,45 +98,53 @@ export function registerProcesses(program: Command): void {
       )
       .option("--time-limit <seconds>", "run time limit in seconds", secondsArg),
   ).action((ref: string, flags: UpdateFlags) =>
-    engineCommand(flags, async (engine) => {
-      if (
-        flags.file === undefined &&
-        flags.description === undefined &&
-        flags.star === undefined &&
-        flags.timeLimit === undefined
-      ) {
-        throw new UsageError(
-          "nothing to change: give --file, --description, --star or --time-limit",
-        );
-      }
-      const p = await engine.processes.update(ref, {
-        ...(flags.file !== undefined ? { source: readSource(flags.file) } : {}),
-        ...(flags.description !== undefined ? { description: flags.description } : {}),
-        ...(flags.star !== undefined
-          ? { starredOutputs: flags.star.filter((s) => s.trim() !== "") }
-          : {}),
-        ...(flags.timeLimit !== undefined
-          ? { settings: { time_limit_ms: Math.round(flags.timeLimit * 1000) } }
-          : {}),
-      });
-      if (flags.json) printJson(p);
-      else
-        out(
-          `Updated process ${p.name}; inputs: ${list(p.inputs)}; starred: ${list(p.starred_outputs)}`,
-        );
-    }),
+    engineCommand(
+      flags,
+      async (engine) => {
+        if (
+          flags.file === undefined &&
+          flags.description === undefined &&
+          flags.star === undefined &&
+          flags.timeLimit === undefined
+        ) {
+          throw new UsageError(
+            "nothing to change: give --file, --description, --star or --time-limit",
+          );
+        }
+        const p = await engine.processes.update(ref, {
+          ...(flags.file !== undefined ? { source: readTextFile(flags.file) } : {}),
+          ...(flags.description !== undefined ? { description: flags.description } : {}),
+          ...(flags.star !== undefined
+            ? { starredOutputs: flags.star.filter((s) => s.trim() !== "") }
+            : {}),
+          ...(flags.timeLimit !== undefined
+            ? { settings: { time_limit_ms: Math.round(flags.timeLimit * 1000) } }
+            : {}),
+        });
+        if (flags.json) printJson(p);
+        else
+          out(
+            `Updated process ${p.name}; inputs: ${list(p.inputs)}; starred: ${list(p.starred_outputs)}`,
+          );
+      },
+      flags.file,
+    ),
   );
 
   storeOptions(
     group
       .command("publish")
-      .description("publish the draft as the next version")
+      .description(
+        "publish the draft as the next version (nothing when the latest version has the same source)",
+      )
       .argument("<process>", "name or id"),
   ).action((ref: string, flags: CommonFlags) =>
     engineCommand(flags, async (engine) => {
-      const v = await engine.processes.publish(ref);
-      if (flags.json) printJson(v);
-      else out(`Published ${(await engine.processes.get(v.process_id)).name} v${v.version}`);
+      const { version: v, created } = await engine.processes.publishDraft(ref);
+      const name = (await engine.processes.get(v.process_id)).name;
+      if (flags.json) printJson({ ...v, created });
+      else if (created) out(`Published ${name} v${v.version}`);
+      else out(`${name} v${v.version} already has the draft's source: nothing published`);
     }),
   );
 

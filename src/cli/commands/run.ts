@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { AnswerError } from "../../interpreter/index.ts";
 import type { Json, QuestionInfo } from "../../interpreter/types.ts";
+import { formatDiagnostic } from "../../language/index.ts";
+import { CliError, UsageError } from "../errors.ts";
 import { parseFileFlag, parseInputFlag, parseLooseJson, readInputsFile } from "../inputs.ts";
 import { type RunView, runLocally, SourceError } from "../localRun.ts";
+import { readTextFile } from "../readTextFile.ts";
 
 interface RunFlags {
   input: string[];
@@ -18,10 +20,8 @@ interface RunFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `plainrun run FILE`: runs a process locally and prints its status, log and outputs. */
-export function registerRun(program: Command): void {
-  program
-    .command("run")
-    .description("run a process file locally (no server); exit 0 only when it Succeeded")
+export function registerRun(cmd: Command): void {
+  cmd
     .argument("<file>", "process file (.plain)")
     .option(
       "--input <name=value>",
@@ -35,8 +35,12 @@ export function registerRun(program: Command): void {
     .option("--json", "print one JSON object {status, outputs, log, error, question}")
     .option("--time-limit <seconds>", "stop the run after this many seconds", "600")
     .action(async (file: string, flags: RunFlags) => {
-      const source = readFileSync(file, "utf8");
-      const inputs: Record<string, Json> = flags.inputs ? readInputsFile(flags.inputs) : {};
+      const limit = Number(flags.timeLimit);
+      if (!Number.isFinite(limit) || limit <= 0)
+        throw new UsageError("--time-limit must be a positive number of seconds");
+      const source = readTextFile(file);
+      const inputs: Record<string, Json> = {};
+      if (flags.inputs) Object.assign(inputs, readInputsFile(flags.inputs));
       for (const f of flags.input) {
         const [k, v] = parseInputFlag(f);
         inputs[k] = v;
@@ -45,9 +49,6 @@ export function registerRun(program: Command): void {
         const [k, v] = parseFileFlag(f);
         inputs[k] = v;
       }
-      const limit = Number(flags.timeLimit);
-      if (!Number.isFinite(limit) || limit <= 0)
-        throw new Error("--time-limit must be a positive number of seconds");
 
       const answers = [...flags.answer];
       const interactive = !flags.json && process.stdin.isTTY === true;
@@ -69,11 +70,12 @@ export function registerRun(program: Command): void {
           },
         });
       } catch (err) {
-        if (err instanceof SourceError || err instanceof AnswerError) {
-          process.stderr.write(`${file}: ${err.message}\n`);
+        if (err instanceof SourceError) {
+          for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(file, d)}\n`);
           process.exitCode = 1;
           return;
         }
+        if (err instanceof AnswerError) throw new CliError(`--answer: ${err.message}`);
         throw err;
       } finally {
         process.off("SIGINT", onSigint);

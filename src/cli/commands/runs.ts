@@ -6,33 +6,52 @@ import type {
   RunDetail,
   RunEvent,
 } from "../../engine/index.ts";
-import type { Stage } from "../../store/index.ts";
+import { RUN_STATUSES, type Stage, TRIGGER_TYPES } from "../../store/index.ts";
+import { engineCommand } from "../engineCommand.ts";
 import {
-  allEvents,
-  type CommonFlags,
-  collect,
-  dateArg,
   describeOutcome,
-  engineCommand,
   formatDuration,
   formatTime,
-  intArg,
   out,
   printJson,
-  processNames,
   runDuration,
   runsTable,
   showValue,
-  statusesOf,
-  storeOptions,
-  triggersOf,
-  usageExitCode2,
   versionLabel,
-  waitWithWorkers,
-  whoAmI,
-} from "../engineCommand.ts";
+} from "../format.ts";
 import { parseLooseJson } from "../inputs.ts";
+import {
+  type CommonFlags,
+  canonicalList,
+  collect,
+  dateArg,
+  intArg,
+  storeOptions,
+  whoAmI,
+} from "../options.ts";
+import { waitWithWorkers } from "../waitForRuns.ts";
 import { runWithoutTimeline } from "./start.ts";
+
+const statusesOf = (values: string[]) => canonicalList(values, RUN_STATUSES);
+const triggersOf = (values: string[]) => canonicalList(values, TRIGGER_TYPES);
+
+/** Pages through a run's events (the engine gives at most a page per call). */
+async function allEvents(engine: Engine, runId: string) {
+  const events = [];
+  let after = 0;
+  for (;;) {
+    const page = await engine.runs.events(runId, after);
+    events.push(...page);
+    const last = page[page.length - 1];
+    if (!last || page.length < engine.limits.maxPage) return events;
+    after = last.seq;
+  }
+}
+
+/** Process names by id, for tables. */
+async function processNames(engine: Engine): Promise<Map<string, string>> {
+  return new Map((await engine.processes.list()).map((p) => [p.id, p.name]));
+}
 
 interface ListFlags extends CommonFlags {
   process?: string;
@@ -189,11 +208,7 @@ async function waitAndPrint(
 const idsArg = (cmd: Command) => cmd.argument("<ids...>", "run ids");
 
 /** `plainrun runs …`: list, show and manage stored runs. */
-export function registerRuns(program: Command): void {
-  const group = usageExitCode2(
-    program.command("runs").description("list, inspect and manage runs"),
-  );
-
+export function registerRuns(group: Command): void {
   storeOptions(
     group
       .command("list")

@@ -1,14 +1,9 @@
 import type { Command } from "commander";
 import { resolveConfig, SETTINGS } from "../../server/config.ts";
-import { type RunningServer, startServer } from "../../server/serve.ts";
+import type { RunningServer } from "../../server/serve.ts";
 
 /** `plainrun serve`: HTTP (API + UI) and workers in one process; settings in docs/configuration.md. */
-export function registerServe(program: Command): void {
-  const cmd = program
-    .command("serve")
-    .description(
-      "start the server: the HTTP API and UI plus workers (every flag also has an environment variable)",
-    );
+export function registerServe(cmd: Command): void {
   for (const s of SETTINGS) {
     if (!s.flag) continue;
     const def = s.default === undefined ? "" : ` (default ${s.default})`;
@@ -42,6 +37,8 @@ export function registerServe(program: Command): void {
     // Installed before starting, so a signal during start-up still ends in a clean stop.
     process.on("SIGTERM", () => onSignal("SIGTERM"));
     process.on("SIGINT", () => onSignal("SIGINT"));
+    // Loaded here, so that `plainrun serve --help` answers without loading the server.
+    const { startServer } = await import("../../server/serve.ts");
     server = await startServer(config);
     if (stopping) close(stopping);
   });

@@ -1,20 +1,11 @@
 import type { Command } from "commander";
 import type { Engine, Run, RunDetail } from "../../engine/index.ts";
 import type { Json } from "../../interpreter/types.ts";
-import {
-  CliError,
-  type CommonFlags,
-  collect,
-  describeOutcome,
-  engineCommand,
-  out,
-  printJson,
-  storeOptions,
-  usageExitCode2,
-  waitWithWorkers,
-  whoAmI,
-} from "../engineCommand.ts";
+import { engineCommand } from "../engineCommand.ts";
+import { describeOutcome, out, printJson } from "../format.ts";
 import { parseFileFlag, parseInputFlag, readInputsFile } from "../inputs.ts";
+import { type CommonFlags, collect, storeOptions, whoAmI } from "../options.ts";
+import { waitWithWorkers } from "../waitForRuns.ts";
 
 interface StartFlags extends CommonFlags {
   draft?: boolean;
@@ -24,29 +15,18 @@ interface StartFlags extends CommonFlags {
   wait?: boolean;
 }
 
-/** Turns a helper's plain Error (bad flag, unreadable file) into a reported refusal. */
-function flagValue<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
-}
-
 /** --inputs, then --input, then --file (stored in the engine's file store, referred to by id). */
 export async function inputsFromFlags(
   engine: Engine,
   flags: { input: string[]; inputs?: string; file: string[] },
 ): Promise<Record<string, Json>> {
-  const inputs: Record<string, Json> = flags.inputs
-    ? flagValue(() => readInputsFile(flags.inputs as string))
-    : {};
+  const inputs: Record<string, Json> = flags.inputs ? readInputsFile(flags.inputs) : {};
   for (const f of flags.input) {
-    const [k, v] = flagValue(() => parseInputFlag(f));
+    const [k, v] = parseInputFlag(f);
     inputs[k] = v;
   }
   for (const f of flags.file) {
-    const [k, v] = flagValue(() => parseFileFlag(f));
+    const [k, v] = parseFileFlag(f);
     const inline = v as { name: string; type: string; base64: string };
     const stored = await engine.files.put(Buffer.from(inline.base64, "base64"), {
       name: inline.name,
@@ -64,29 +44,23 @@ export function runWithoutTimeline(run: RunDetail): Run {
 }
 
 /** `plainrun start PROCESS`: a manual run of a stored process. */
-export function registerStart(program: Command): void {
+export function registerStart(cmd: Command): void {
   storeOptions(
-    usageExitCode2(
-      program
-        .command("start")
-        .description(
-          "start a run of a stored process (published version, or --draft); prints the run id",
-        )
-        .argument("<process>", "name or id")
-        .option("--draft", "run the draft instead of the published version")
-        .option(
-          "--input <name=value>",
-          "an input; VALUE is JSON when valid JSON, else text (repeatable)",
-          collect,
-          [],
-        )
-        .option("--inputs <file.json>", "a JSON object of inputs")
-        .option("--file <name=path>", "a file input (repeatable)", collect, [])
-        .option(
-          "--wait",
-          "execute it here and wait until it is final or asks a question; print status, log and outputs (exit 0 only when it Succeeded)",
-        ),
-    ),
+    cmd
+      .argument("<process>", "name or id")
+      .option("--draft", "run the draft instead of the published version")
+      .option(
+        "--input <name=value>",
+        "an input; VALUE is JSON when valid JSON, else text (repeatable)",
+        collect,
+        [],
+      )
+      .option("--inputs <file.json>", "a JSON object of inputs")
+      .option("--file <name=path>", "a file input (repeatable)", collect, [])
+      .option(
+        "--wait",
+        "execute it here and wait until it is final or asks a question; print status, log and outputs (exit 0 only when it Succeeded)",
+      ),
   ).action((processRef: string, flags: StartFlags) =>
     engineCommand(flags, async (engine) => {
       const inputs = await inputsFromFlags(engine, flags);

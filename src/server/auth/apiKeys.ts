@@ -96,7 +96,7 @@ export async function revokeKey(store: Store, idOrName: string): Promise<ApiKeyV
     if (active.length > 1) {
       throw new KeyError(
         "ambiguous",
-        `Several keys are named "${idOrName}": revoke one by its id.`,
+        `${active.length} active keys are named "${idOrName}" (ids ${active.map((r) => r.id).join(", ")}): revoke one by its id.`,
       );
     }
     throw new KeyError("not_found", `No active API key with id or name "${idOrName}".`);

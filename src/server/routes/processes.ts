@@ -152,12 +152,16 @@ export const processRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
       schema: {
         tags,
         summary: "Publish the draft as the next version",
+        description:
+          "201 with the new version; 200 with the current version, creating nothing, when the latest version already has the draft's source.",
         params: IdParams,
-        response: { 201: Version, ...problems(401, 403, 404, 422) },
+        response: { 200: Version, 201: Version, ...problems(401, 403, 404, 422) },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(await engine.processes.publish(request.params.id)),
+    async (request, reply) => {
+      const { version, created } = await engine.processes.publishDraft(request.params.id);
+      return reply.code(created ? 201 : 200).send(version);
+    },
   );
 
   app.get(
