@@ -14,9 +14,12 @@ function pgReady() {
 function ensureChromium() {
   if (existsSync("/usr/bin/chromium") || process.env.PLAINRUN_CHROMIUM) return;
   try {
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
-      stdio: "inherit",
-    });
+    execSync(
+      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+      {
+        stdio: "inherit",
+      },
+    );
   } catch {
     console.error("warning: could not install chromium; the web UI journeys will fail");
   }

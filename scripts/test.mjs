@@ -32,7 +32,14 @@ for (const [name, cmd] of checks) {
 const out = ".vitest/results.json";
 mkdirSync(".vitest", { recursive: true });
 rmSync(out, { force: true });
-const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...process.argv.slice(2)];
+const args = [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+];
 const res = spawnSync("npx", args, { stdio: "inherit" });
 
 let passed = 0;
@@ -42,7 +49,9 @@ try {
   passed = report.numPassedTests;
   failed += report.numFailedTests;
   // A suite that fails to load has no test results; count it as a failure.
-  failed += report.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  failed += report.testResults.filter(
+    (f) => f.status === "failed" && f.assertionResults.length === 0,
+  ).length;
 } catch {
   failed += 1;
 }
