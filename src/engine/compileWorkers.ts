@@ -2,11 +2,11 @@
 // which on the API's event loop would hold every other request (/health included). Small
 // sources (most processes) are checked inline; larger ones go to a few worker threads,
 // started on first use, with a bounded queue and a time bound per source.
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type Compiled, compileSource, type Diagnostic } from "./compileCache.ts";
 import { EngineError } from "./errors.ts";
+import { startModuleWorker } from "./moduleWorker.ts";
 
 /** What a check tells: the program itself stays in the thread that parsed it. */
 export interface CompileSummary {
@@ -41,17 +41,11 @@ const summarize = (source: string): CompileSummary => {
   return { hash, inputs, diagnostics, errors };
 };
 
-/** A worker thread that runs this module's sibling compileThread (TypeScript through tsx). */
+/** A worker thread that runs this module's sibling compileThread. */
 function compileThread(): Worker {
-  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  const main = new URL(`./compileThread${ext}`, import.meta.url).href;
-  const resourceLimits = { maxOldGenerationSizeMb: 512 };
-  if (ext === ".js") return new Worker(new URL(main), { resourceLimits });
-  const tsx = createRequire(import.meta.url)
-    .resolve("tsx/esm/api")
-    .replace(/\.cjs$/, ".mjs");
-  const code = `import(${JSON.stringify(`file://${tsx}`)}).then((m) => { m.register(); return import(${JSON.stringify(main)}); });`;
-  return new Worker(code, { eval: true, resourceLimits });
+  return startModuleWorker(new URL("./compileThread.ts", import.meta.url), {
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+  });
 }
 
 class Slot {
