@@ -1,5 +1,7 @@
 // Equality (`is`), ordering (greater, before, sorting) and the other tests on values.
+
 import { asDateLike, compareDates, durationMs } from "./dates.ts";
+import { notADate } from "./dateText.ts";
 import { RunError } from "./errors.ts";
 import { spend } from "./limits.ts";
 import { compareNumbers, isNumber, isNumeric, numericText, toDecimalOrNull } from "./numbers.ts";
@@ -81,6 +83,10 @@ export function compareValues(a: Value, b: Value): number {
   throw new RunError(`can't compare ${describeValue(a)} with ${describeValue(b)}`);
 }
 
+function notDateReason(v: Value): string {
+  return typeof v === "string" ? notADate(v) : `${describeValue(v)} is not a date`;
+}
+
 /** `a is before b` / `is after`: dates when both are dates (or ISO text), else ordering. */
 export function compareForDates(a: Value, b: Value): number {
   const ad = asDateLike(a);
@@ -88,7 +94,7 @@ export function compareForDates(a: Value, b: Value): number {
   if (ad && bd) return compareDates(ad, bd);
   if ((ad || bd) && !(isNumeric(a) && isNumeric(b))) {
     throw new RunError(
-      `can't tell whether ${describeValue(a)} is before or after ${describeValue(b)}: ${ad ? describeValue(b) : describeValue(a)} is not a date`,
+      `can't tell whether ${describeValue(a)} is before or after ${describeValue(b)}: ${notDateReason(ad ? b : a)}`,
     );
   }
   return compareValues(a, b);

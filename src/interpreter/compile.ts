@@ -252,6 +252,15 @@ function updateValue(
   return binaryOp(op === "subtract" ? "-" : op === "multiply" ? "*" : "/", start, v);
 }
 
+/** What `clear` leaves: an empty list or record, "" for text, 0 for a number, else nothing. */
+function emptyLike(v: Value): Value {
+  if (v === null || Array.isArray(v)) return [];
+  if (isRecord(v)) return newRecord();
+  if (typeof v === "string") return "";
+  if (isNumeric(v)) return 0;
+  return null;
+}
+
 function bindName(e: Expr): string | null {
   if (e.kind === "name") return e.key;
   if (e.kind === "field" || e.kind === "pluck") return normalizeKey(e.field);
@@ -383,6 +392,15 @@ function compileStmt(
         const r = update(op, readTarget(rt, t), v, fresh, t, s.value);
         assign(rt, t, r);
         setAbove(rt, r);
+      };
+    }
+    case "clear": {
+      const t = s.target;
+      return (rt) => {
+        const cur = readTarget(rt, t);
+        const v = emptyLike(cur ?? null);
+        assign(rt, t, v);
+        setAbove(rt, v);
       };
     }
     case "imagine": {

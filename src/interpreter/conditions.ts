@@ -60,6 +60,10 @@ export function compileCondition(c: Condition): CCond {
           return (rt) => known(rt, s);
         case "notKnown":
           return (rt) => !known(rt, s);
+        case "missing":
+          return (rt) => missing(rt, s);
+        case "notMissing":
+          return (rt) => !missing(rt, s);
       }
       throw new Error("unknown test");
     }
@@ -110,6 +114,16 @@ function known(rt: Rt, s: (rt: Rt) => Value): boolean {
     return s(rt) !== null;
   } catch (e) {
     if (e instanceof NeedValue || e instanceof Missing) return false;
+    throw e;
+  }
+}
+
+/** `is missing`: no value (never asks), or an empty one (blank text, empty list). */
+function missing(rt: Rt, s: (rt: Rt) => Value): boolean {
+  try {
+    return isEmpty(s(rt));
+  } catch (e) {
+    if (e instanceof NeedValue || e instanceof Missing) return true;
     throw e;
   }
 }

@@ -1,7 +1,9 @@
 // Dates ("YYYY-MM-DD", calendar days in UTC), date-times (ISO instants) and durations.
 // A quoted ISO text is a date wherever a date is expected.
+
 import { DateTime } from "luxon";
 import type { DurationUnit } from "../language/ast.ts";
+import { wordDate } from "./dateText.ts";
 import { RunError } from "./errors.ts";
 import { toDecimalOrNull } from "./numbers.ts";
 import type { DateTimeValue, DateValue, DurationValue, Value } from "./types.ts";
@@ -61,6 +63,8 @@ export function asDateLike(v: Value): DateValue | DateTimeValue | null {
     const t = v.trim();
     if (t.length === 10 && isIsoDateText(t)) return { k: "date", v: t };
     if (t.length > 10 && isIsoDateTimeText(t)) return toDateTime(t);
+    const words = wordDate(t);
+    if (words !== null) return { k: "date", v: words };
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // Syntax tree back to short English: the text of a failed `ensure`, a question about
 // a value, and the statement label in the timeline.
 import type { Condition, Expr, Stmt, Target } from "../language/ast.ts";
-import { COMPARE_WORDS } from "../language/index.ts";
+import { COMPARE_WORDS, dateRefText, TEST_WORDS } from "../language/index.ts";
 
 function quote(s: string): string {
   return `"${s}"`;
@@ -28,6 +28,8 @@ export function describeExpr(e: Expr): string {
       return "nothing";
     case "now":
       return e.which === "date" ? "today" : "now";
+    case "dateRef":
+      return dateRefText(e);
     case "duration":
       return `${describeExpr(e.amount)} ${e.unit}`;
     case "above":
@@ -86,15 +88,8 @@ export function describeCondition(c: Condition): string {
   switch (c.kind) {
     case "compare":
       return `${describeExpr(c.left)} ${COMPARE_WORDS[c.op]} ${describeExpr(c.right)}`;
-    case "test": {
-      const words = {
-        empty: "is empty",
-        notEmpty: "is not empty",
-        known: "is known",
-        notKnown: "is not known",
-      };
-      return `${describeExpr(c.subject)} ${words[c.test]}`;
-    }
+    case "test":
+      return `${describeExpr(c.subject)} ${TEST_WORDS[c.test]}`;
     case "oneOf":
       return `${describeExpr(c.subject)} ${c.negated ? "is not one of" : "is one of"} ${listText(c.options.map(describeExpr), "or")}`;
     case "and":
@@ -142,6 +137,8 @@ export function describeStmt(s: Stmt): string {
     }
     case "imagine":
       return short(`imagine ${describeExpr(s.target)}`);
+    case "clear":
+      return short(`clear ${describeTarget(s.target)}`);
     case "get":
       return short(`${s.mode} ${describeExpr(s.value)}${s.as ? ` as ${describeExpr(s.as)}` : ""}`);
     case "ask":

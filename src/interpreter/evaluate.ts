@@ -1,6 +1,6 @@
 // Expressions compiled once into closures over the runtime (`Rt`).
 import pluralize from "pluralize";
-import type { Condition, Expr, NameRef } from "../language/ast.ts";
+import type { AggregateFn, Condition, Expr, NameRef } from "../language/ast.ts";
 import { suggestWord } from "../language/diagnostics.ts";
 import { aggregate } from "./aggregates.ts";
 import { sortCompare } from "./compare.ts";
@@ -14,6 +14,7 @@ import {
   scaleDuration,
   todayValue,
 } from "./dates.ts";
+import { dateRefValue, notADate } from "./dateText.ts";
 import { describeExpr } from "./describe.ts";
 import { Missing, NeedValue, RunError } from "./errors.ts";
 import { checkSomeHave, fieldOf, fileText, pluck } from "./fields.ts";
@@ -119,7 +120,7 @@ function fieldOfNothing(
   return new RunError(message);
 }
 
-const DATE_SHAPE = /^\s*\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?\s*$/;
+const DATE_SHAPE = /^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\s*$/;
 
 /**
  * A failed arithmetic's error with a hint for the usual mistakes: a number added to a
@@ -144,7 +145,7 @@ export function explainArith(
   for (const v of [a, b]) {
     if (typeof v === "string" && DATE_SHAPE.test(v) && !asDateLike(v)) {
       return new RunError(
-        `${err.message}: "${v.trim()}" is not a valid date (write dates as "YYYY-MM-DD", e.g. "2026-03-01")`,
+        `${err.message}: ${/\//.test(v) || /^\s*\d{1,2}\./.test(v) ? notADate(v) : `"${v.trim()}" is not a valid date (write dates as "YYYY-MM-DD", e.g. "2026-03-01")`}`,
       );
     }
   }
@@ -211,6 +212,17 @@ function binary(op: "+" | "-" | "*" | "/", a: Value, b: Value): Value {
 
 export { binary as binaryOp };
 
+/** The fields `the total of X` / `the count of X`… read when X is a record. */
+const RECORD_AGGREGATE_FIELDS: Record<AggregateFn, string[]> = {
+  sum: ["total", "sum"],
+  count: ["count", "number"],
+  average: ["average"],
+  maximum: ["maximum"],
+  minimum: ["minimum"],
+  first: ["first"],
+  last: ["last"],
+};
+
 function tableOf(rt: Rt, v: Value): Value[] {
   if (typeof v === "string") return parseTable(v);
   if (isFile(v)) return parseTable(fileText(rt.files, v));
@@ -269,6 +281,10 @@ export function compileExpr(e: Expr): CExpr {
       return () => null;
     case "now":
       return e.which === "date" ? (rt) => todayValue(rt.now()) : (rt) => nowValue(rt.now());
+    case "dateRef": {
+      const { ref, unit } = e;
+      return (rt) => dateRefValue(ref, unit, rt.now());
+    }
     case "duration": {
       const amount = compileExpr(e.amount);
       const unit = e.unit;
@@ -334,7 +350,18 @@ export function compileExpr(e: Expr): CExpr {
     case "aggregate": {
       const of = compileExpr(e.of);
       const fn = e.fn;
-      return (rt) => aggregate(fn, of(rt));
+      const fields = RECORD_AGGREGATE_FIELDS[fn];
+      return (rt) => {
+        const v = of(rt);
+        if (isRecord(v)) {
+          // `the total of the order`: the record's own field of that name.
+          for (const f of fields) {
+            const x = recordField(v, f);
+            if (x !== undefined) return x;
+          }
+        }
+        return aggregate(fn, v);
+      };
     }
     case "whose": {
       const list = compileExpr(e.list);
@@ -461,7 +488,9 @@ export function compileExpr(e: Expr): CExpr {
             const v = x(rt);
             const d = asDateLike(v);
             if (!d)
-              throw new RunError(`${describeValue(v)} is not a date (write dates as "YYYY-MM-DD")`);
+              throw new RunError(
+                typeof v === "string" ? notADate(v) : `${describeValue(v)} is not a date`,
+              );
             return d.k === "date" ? d : { k: "date", v: d.v.slice(0, 10) };
           };
         case "datetime":

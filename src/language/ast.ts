@@ -66,6 +66,18 @@ export interface DurationExpr {
   span: Span;
 }
 
+/**
+ * `next Monday` / `last Friday` (the nearest such day after / before today), `the start
+ * of the month` / `the end of the year` (of today's week, month or year).
+ */
+export interface DateRefExpr {
+  kind: "dateRef";
+  ref: "next" | "last" | "start" | "end";
+  /** A weekday ("monday") for next/last; "week", "month" or "year" for start/end. */
+  unit: string;
+  span: Span;
+}
+
 /** `the above`: the value the previous statement produced. */
 export interface AboveExpr {
   kind: "above";
@@ -217,6 +229,7 @@ export type Expr =
   | BoolLit
   | NothingLit
   | NowExpr
+  | DateRefExpr
   | DurationExpr
   | AboveExpr
   | NameRef
@@ -262,10 +275,13 @@ export interface CompareCond {
   span: Span;
 }
 
-/** `X is empty`, `X is not empty`, `X is known`, `X is not known`. */
+/**
+ * `X is empty`, `X is not empty`, `X is known`, `X is not known`, `X is missing` (not
+ * known, or empty), `X is not missing`.
+ */
 export interface TestCond {
   kind: "test";
-  test: "empty" | "notEmpty" | "known" | "notKnown";
+  test: "empty" | "notEmpty" | "known" | "notKnown" | "missing" | "notMissing";
   subject: Expr;
   span: Span;
 }
@@ -395,6 +411,13 @@ export interface UpdateStmt {
   span: Span;
 }
 
+/** `clear the X`: a list becomes empty, a record empty, a text "", a number 0. */
+export interface ClearStmt {
+  kind: "clear";
+  target: Target;
+  span: Span;
+}
+
 /** `imagine the Xs` (an empty list), `imagine a record as the X` (an empty record). */
 export interface ImagineStmt {
   kind: "imagine";
@@ -496,6 +519,7 @@ export type Stmt =
   | RepeatStmt
   | UpdateStmt
   | ImagineStmt
+  | ClearStmt
   | GetStmt
   | AskStmt
   | ValidateStmt

@@ -4,9 +4,17 @@ import type { CompareOp, Condition, Expr, ItemFieldExpr } from "./ast.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { parseArith, parseExpr, readNameWords } from "./expressions.ts";
 import type { Token } from "./lexer.ts";
+import { COMPARISONS, type ComparisonMeaning, OR_MORE } from "./phrasings.ts";
 import { ARTICLES, STOP_WORDS, UNITS } from "./words.ts";
 
-export function parseCondition(c: Cursor, whose: boolean): Condition {
+/**
+ * false: an ordinary condition; true: a `whose` filter (the left side of each comparison
+ * is a field of the item); "where": a `where` filter, the same, except that `and the …`
+ * / `or the …` go on with the filter (`where the status is "open" and the amount > 5`).
+ */
+export type Mode = boolean | "where";
+
+export function parseCondition(c: Cursor, whose: Mode): Condition {
   let left = parseAnd(c, whose);
   while (c.isWord("or") && continues(c, whose)) {
     c.advance(1);
@@ -17,7 +25,7 @@ export function parseCondition(c: Cursor, whose: boolean): Condition {
   return left;
 }
 
-function parseAnd(c: Cursor, whose: boolean): Condition {
+function parseAnd(c: Cursor, whose: Mode): Condition {
   let left = parseNot(c, whose);
   while (c.isWord("and") && continues(c, whose)) {
     c.advance(1);
@@ -35,14 +43,16 @@ function isFieldStart(t: Token | undefined): boolean {
 }
 
 /** Inside `whose`, `and`/`or` continue the filter only when a field (not `the …`) follows. */
-function continues(c: Cursor, whose: boolean): boolean {
+function continues(c: Cursor, whose: Mode): boolean {
   if (!whose) return true;
   const n = c.peek(1);
   if (isFieldStart(n)) return true;
+  if (n?.kind === "word" && (n.lower === "its" || (whose === "where" && n.lower === "the")))
+    return true;
   return n?.kind === "punct" && n.text === "(" && (isFieldStart(c.peek(2)) || c.isPunct("(", 2));
 }
 
-function parseNot(c: Cursor, whose: boolean): Condition {
+function parseNot(c: Cursor, whose: Mode): Condition {
   const t = c.peek();
   if (t?.kind === "word" && t.lower === "not") {
     c.advance(1);
@@ -105,6 +115,8 @@ function continuesExpression(t: Token | undefined): boolean {
 }
 
 function parseItemField(c: Cursor): ItemFieldExpr {
+  // `whose status`, `where the status`, `where its status`.
+  if ((c.isWord("the") || c.isWord("its")) && c.peek(1) !== undefined) c.advance(1);
   const t = c.peek();
   if (t?.kind === "text") {
     const parts = t.parts ?? [];
@@ -128,7 +140,7 @@ function parseItemField(c: Cursor): ItemFieldExpr {
   return c.unexpected(`a field name after 'whose' (such as "status")`);
 }
 
-function parseRight(c: Cursor, whose: boolean): Expr {
+function parseRight(c: Cursor, whose: Mode): Expr {
   return whose ? parseArith(c, 0) : parseExpr(c);
 }
 
@@ -165,7 +177,7 @@ function orderedOp(c: Cursor): CompareOp | null {
   return null;
 }
 
-function parseOptions(c: Cursor, whose: boolean): Expr[] {
+function parseOptions(c: Cursor, whose: Mode): Expr[] {
   const options = [parseRight(c, whose)];
   for (;;) {
     if (c.acceptPunct(",")) {
@@ -224,135 +236,120 @@ function orderingInName(c: Cursor, left: Expr): void {
   }
 }
 
-function parseComparison(c: Cursor, whose: boolean): Condition {
+interface Phrase {
+  words: readonly string[];
+  means: ComparisonMeaning;
+}
+
+/**
+ * COMPARISONS indexed by first word, longest first; every `is …` / `are …` phrase
+ * without `not` also negated (`is not over`).
+ */
+const PHRASES: ReadonlyMap<string, readonly Phrase[]> = (() => {
+  const all: Phrase[] = COMPARISONS.map((p) => ({ words: p.phrase.split(" "), means: p.means }));
+  const known = new Set(COMPARISONS.map((p) => p.phrase));
+  for (const p of COMPARISONS) {
+    const [first, ...rest] = p.phrase.split(" ");
+    if ((first !== "is" && first !== "are") || rest.length === 0 || rest.includes("not")) continue;
+    if (known.has(`${first} not ${rest.join(" ")}`) || !("op" in p.means)) continue;
+    all.push({ words: [first!, "not", ...rest], means: { ...p.means, negate: !p.means.negate } });
+  }
+  const byFirst = new Map<string, Phrase[]>();
+  for (const p of all) {
+    const list = byFirst.get(p.words[0]!) ?? [];
+    list.push(p);
+    byFirst.set(p.words[0]!, list);
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return byFirst;
+})();
+
+function tokenIs(t: Token | undefined, w: string): boolean {
+  if (!t) return false;
+  return t.kind === "punct" ? t.text === w : t.kind === "word" && t.lower === w;
+}
+
+/** The longest comparison phrase at the cursor (consumed), or null. */
+function matchPhrase(c: Cursor): Phrase | null {
+  const t = c.peek();
+  if (!t || (t.kind !== "word" && t.kind !== "punct")) return null;
+  const list = PHRASES.get(t.kind === "word" ? t.lower : t.text);
+  if (!list) return null;
+  for (const p of list) {
+    if (p.words.every((w, i) => tokenIs(c.peek(i), w))) {
+      c.advance(p.words.length);
+      return p;
+    }
+  }
+  return null;
+}
+
+/** `is 3 or more`: the `or more` / `or less` after a plain `is` comparison. */
+function orMore(c: Cursor): "atLeast" | "atMost" | null {
+  if (!c.isWord("or")) return null;
+  for (const p of OR_MORE) {
+    const words = p.phrase.split(" ");
+    if (words.every((w, i) => c.isWord(w, i))) {
+      c.advance(words.length);
+      return p.op;
+    }
+  }
+  return null;
+}
+
+function parseComparison(c: Cursor, whose: Mode): Condition {
   const left: Expr = whose ? parseItemField(c) : parseExpr(c);
   if (!whose) orderingInName(c, left);
   const t = c.peek();
-  const compare = (op: CompareOp): Condition => {
-    const right = parseRight(c, whose);
-    return { kind: "compare", op, left, right, span: spanOf(left.span, right.span) };
-  };
-  const not = (cond: Condition): Condition => ({
-    kind: "not",
-    operand: cond,
-    span: cond.span,
-  });
-  if (!t) return { kind: "truthy", subject: left, span: left.span };
-  if (t.kind === "punct") {
-    const ops: Record<string, CompareOp> = {
-      "=": "is",
-      "!=": "isNot",
-      ">": "greater",
-      "<": "less",
-      ">=": "atLeast",
-      "<=": "atMost",
-    };
-    const op = ops[t.text];
-    if (!op) return { kind: "truthy", subject: left, span: left.span };
-    c.advance(1);
-    return compare(op);
-  }
-  if (t.kind !== "word") return { kind: "truthy", subject: left, span: left.span };
-  switch (t.lower) {
-    case "is":
-    case "are": {
-      c.advance(1);
-      const negated = c.acceptWord("not") !== null;
-      const end = () => c.last();
-      if (c.isWord("empty") || c.isWord("known")) {
-        const w = c.next().lower;
-        const test =
-          w === "empty" ? (negated ? "notEmpty" : "empty") : negated ? "notKnown" : "known";
-        return { kind: "test", test, subject: left, span: spanOf(left.span, end()) };
-      }
-      if (c.isWord("one") && c.isWord("of", 1)) {
-        c.advance(2);
-        const options = parseOptions(c, whose);
-        const last = options[options.length - 1]!;
-        return {
-          kind: "oneOf",
-          subject: left,
-          options,
-          negated,
-          span: spanOf(left.span, last.span),
-        };
-      }
-      if (c.isWord("equal") && c.isWord("to", 1)) {
-        c.advance(2);
-        return compare(negated ? "isNot" : "is");
-      }
-      if (c.isWord("between")) {
-        // `X is between A and B`: A ≤ X ≤ B, written as the two comparisons.
-        c.advance(1);
-        const low = parseRight(c, whose);
-        c.expectWord("and", "'and' after the lower bound of 'between'");
-        const high = parseRight(c, whose);
-        const range: Condition = {
-          kind: "and",
-          left: {
-            kind: "compare",
-            op: "atLeast",
-            left,
-            right: low,
-            span: spanOf(left.span, low.span),
-          },
-          right: {
-            kind: "compare",
-            op: "atMost",
-            left,
-            right: high,
-            span: spanOf(left.span, high.span),
-          },
-          span: spanOf(left.span, high.span),
-        };
-        return negated ? not(range) : range;
-      }
-      const ordered = orderedOp(c);
-      if (ordered) return negated ? not(compare(ordered)) : compare(ordered);
-      return compare(negated ? "isNot" : "is");
-    }
-    case "equals":
-      c.advance(1);
-      return compare("is");
-    case "contains":
-    case "contain":
-      c.advance(1);
-      return compare("contains");
-    case "starts":
-    case "start":
-      if (c.isWord("with", 1)) {
-        c.advance(2);
-        return compare("startsWith");
-      }
-      break;
-    case "ends":
-    case "end":
-      if (c.isWord("with", 1)) {
-        c.advance(2);
-        return compare("endsWith");
-      }
-      break;
-    case "does":
-    case "do":
-      if (c.isWord("not", 1)) {
-        const verb = c.peek(2)?.lower;
-        if (verb === "contain") {
-          c.advance(3);
-          return compare("notContains");
-        }
-        if ((verb === "start" || verb === "end") && c.isWord("with", 3)) {
-          c.advance(4);
-          return not(compare(verb === "start" ? "startsWith" : "endsWith"));
-        }
-        if (verb === "equal") {
-          c.advance(3);
-          return compare("isNot");
-        }
-      }
+  const truthy: Condition = { kind: "truthy", subject: left, span: left.span };
+  if (!t) return truthy;
+  const phrase = matchPhrase(c);
+  if (!phrase) {
+    if (t.kind === "word" && (t.lower === "does" || t.lower === "do")) {
       return c.unexpected("'does not contain', 'does not start with' or 'does not end with'");
+    }
+    if (t.kind === "word") missingIs(c, t);
+    return truthy;
   }
-  missingIs(c, t);
-  return { kind: "truthy", subject: left, span: left.span };
+  const m = phrase.means;
+  if ("test" in m) {
+    return { kind: "test", test: m.test, subject: left, span: spanOf(left.span, c.last()) };
+  }
+  if ("oneOf" in m) {
+    const options = parseOptions(c, whose);
+    const last = options[options.length - 1]!;
+    return {
+      kind: "oneOf",
+      subject: left,
+      options,
+      negated: m.oneOf,
+      span: spanOf(left.span, last.span),
+    };
+  }
+  if ("between" in m) {
+    // `X is between A and B`: A ≤ X ≤ B, written as the two comparisons.
+    const low = parseRight(c, whose);
+    c.expectWord("and", "'and' after the lower bound of 'between'");
+    const high = parseRight(c, whose);
+    const range: Condition = {
+      kind: "and",
+      left: { kind: "compare", op: "atLeast", left, right: low, span: spanOf(left.span, low.span) },
+      right: {
+        kind: "compare",
+        op: "atMost",
+        left,
+        right: high,
+        span: spanOf(left.span, high.span),
+      },
+      span: spanOf(left.span, high.span),
+    };
+    return m.between ? { kind: "not", operand: range, span: range.span } : range;
+  }
+  const right = parseRight(c, whose);
+  let op: CompareOp = m.op;
+  if (op === "is" && !m.negate) op = orMore(c) ?? op;
+  const cond: Condition = { kind: "compare", op, left, right, span: spanOf(left.span, c.last()) };
+  return m.negate ? { kind: "not", operand: cond, span: cond.span } : cond;
 }
 
 /** `the total greater than 3`: an ordering without its `is` is an error that says so. */

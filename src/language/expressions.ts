@@ -6,6 +6,16 @@ import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { clip } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
 import { normalizeName } from "./names.ts";
+import {
+  DAY_WORDS,
+  DECIMALS_WORDS,
+  NUMBER_WORDS,
+  PERIOD_EDGES,
+  PERIODS,
+  RELATIVE_DATE_WORDS,
+  ROUNDING_PHRASES,
+  WEEKDAYS,
+} from "./phrasings.ts";
 import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS } from "./words.ts";
 
 /** A full expression: arithmetic, then any postfix word operations (`rounded`, `whose`…). */
@@ -20,7 +30,16 @@ export function startsOperand(t: Token | undefined): boolean {
   if (!t) return false;
   if (t.kind === "number" || t.kind === "text") return true;
   if (t.kind === "punct") return t.text === "(" || t.text === "-" || t.text === "+";
-  return ["the", "true", "false", "yes", "no", "nothing", "today", "now"].includes(t.lower);
+  return VALUE_WORDS.has(t.lower) || hasOwn(NUMBER_WORDS, t.lower) || hasOwn(DAY_WORDS, t.lower);
+}
+
+const VALUE_WORDS = new Set(["the", "true", "false", "yes", "no", "nothing", "today", "now"]);
+const hasOwn = Object.hasOwn;
+
+/** Does a phrase of words (`the nearest cent`) start at the cursor? Its length, or 0. */
+function phraseAt(c: Cursor, phrase: string): number {
+  const words = phrase.split(" ");
+  return words.every((w, i) => c.isWord(w, i)) ? words.length : 0;
 }
 
 function peekOperator(c: Cursor): { op: ArithOp; width: number } | null {
@@ -100,9 +119,17 @@ export function parsePrimary(c: Cursor): Expr {
   const t = c.peek();
   if (!t) c.unexpected("a value");
   switch (t.kind) {
-    case "number":
+    case "number": {
       c.advance(1);
-      return finishPrimary(c, numberLit(t, false), true);
+      const n = numberLit(t, false);
+      // `12% of the subtotal`: the percentage times the value.
+      if (t.lower.endsWith("%") && c.isWord("of") && !c.extraStops.has("of")) {
+        c.advance(1);
+        const of = parseUnary(c);
+        return { kind: "binary", op: "*", left: n, right: of, span: spanOf(t, of.span) };
+      }
+      return finishPrimary(c, n, true);
+    }
     case "text":
       c.advance(1);
       return finishPrimary(c, textLit(c, t), false);
@@ -234,6 +261,36 @@ function parseWordPrimary(c: Cursor, t: Token): Expr {
       return { kind: "now", which: "datetime", span: spanOf(t, t) };
     case "the":
       return parseTheForm(c);
+    case "next":
+    case "last":
+      if (c.peek(1)?.kind === "word" && WEEKDAYS.includes(c.peek(1)!.lower)) {
+        c.advance(2);
+        return { kind: "dateRef", ref: t.lower, unit: c.last().lower, span: spanOf(t, c.last()) };
+      }
+      break;
+  }
+  if (hasOwn(NUMBER_WORDS, t.lower)) {
+    c.advance(1);
+    const value = String(NUMBER_WORDS[t.lower]);
+    return finishPrimary(c, { kind: "number", value, span: spanOf(t, t) }, true);
+  }
+  if (hasOwn(DAY_WORDS, t.lower)) {
+    // `tomorrow` is today + 1 day.
+    c.advance(1);
+    const span = spanOf(t, t);
+    const days = DAY_WORDS[t.lower]!;
+    return {
+      kind: "binary",
+      op: days < 0 ? "-" : "+",
+      left: { kind: "now", which: "date", span },
+      right: {
+        kind: "duration",
+        amount: { kind: "number", value: String(Math.abs(days)), span },
+        unit: "days",
+        span,
+      },
+      span,
+    };
   }
   if (ARTICLES.has(t.lower)) {
     c.fail(`Names start with 'the': write 'the ${c.peek(1)?.text ?? "…"}'`, t);
@@ -266,10 +323,25 @@ function parseTheForm(c: Cursor): Expr {
   if (lower === "current date") return { kind: "now", which: "date", span };
   if (lower === "current time") return { kind: "now", which: "datetime", span };
   const fn = words.length === 1 ? AGGREGATES[lower] : undefined;
-  if (fn && c.isWord("of") && !c.extraStops.has("of")) {
+  const of = c.isWord("of") && !c.extraStops.has("of");
+  if (of && words.length === 1 && hasOwn(PERIOD_EDGES, lower)) {
+    // `the end of the month`, `the start of the year`.
+    const n = c.isWord("the", 1) || c.isWord("this", 1) ? 2 : 0;
+    const period = c.peek(1 + (n ? 1 : 0));
+    if (n && period?.kind === "word" && PERIODS.includes(period.lower)) {
+      c.advance(3);
+      return {
+        kind: "dateRef",
+        ref: PERIOD_EDGES[lower]!,
+        unit: period.lower,
+        span: spanOf(the, period),
+      };
+    }
+  }
+  if (fn && of) {
     c.advance(1);
     c.enter(the);
-    const operand = parsePostfix(c, parseUnary(c), true);
+    const operand = parsePostfix(c, aggregateOperand(c), true);
     c.leave();
     const agg: AggregateExpr = {
       kind: "aggregate",
@@ -279,7 +351,37 @@ function parseTheForm(c: Cursor): Expr {
     };
     return agg;
   }
+  if (of) {
+    // `the email of the customer` is `the customer's email`.
+    c.advance(1);
+    c.enter(the);
+    const target = parseUnary(c);
+    c.leave();
+    return { kind: "field", target, field: lower, span: spanOf(the, target.span) };
+  }
   return nameRef(the, words);
+}
+
+/**
+ * The value after an aggregate's `of`. People drop the article (`the count of open
+ * tickets` counts `the open tickets`) and name the items of a list (`the number of rows
+ * in the table` counts `the table`).
+ */
+function aggregateOperand(c: Cursor): Expr {
+  const t = c.peek();
+  if (t?.kind !== "word" || c.isStop(t.lower) || startsOperand(t)) return parseUnary(c);
+  const words = readNameWords(c);
+  if (
+    c.isWord("in") &&
+    !c.isWord("uppercase", 1) &&
+    !c.isWord("lowercase", 1) &&
+    !c.extraStops.has("in")
+  ) {
+    c.advance(1);
+    return parseUnary(c);
+  }
+  const ref = nameRef(null, words);
+  return finishPrimary(c, { ...ref, text: `the ${ref.text}` }, false);
 }
 
 /** A field name after `'s` or `'`: quoted text, or words up to a stop word (lower case). */
@@ -306,6 +408,14 @@ function finishPrimary(c: Cursor, base: Expr, unitable: boolean): Expr {
   if (unitable && u?.kind === "word" && UNITS[u.lower] && !c.extraStops.has(u.lower)) {
     c.advance(1);
     e = { kind: "duration", amount: e, unit: UNITS[u.lower]!, span: spanOf(e.span, u) };
+    const rel = c.peek();
+    if (
+      rel?.kind === "word" &&
+      hasOwn(RELATIVE_DATE_WORDS, rel.lower) &&
+      !c.extraStops.has(rel.lower)
+    ) {
+      return relativeDate(c, e, rel);
+    }
   }
   for (;;) {
     const t = c.peek();
@@ -322,6 +432,24 @@ function finishPrimary(c: Cursor, base: Expr, unitable: boolean): Expr {
   }
 }
 
+/**
+ * `10 days after the start date`, `2 weeks before the deadline`, `3 days from today`,
+ * `2 days ago`: the date plus or minus the duration.
+ */
+function relativeDate(c: Cursor, duration: Expr, rel: Token): Expr {
+  c.advance(1);
+  const op = RELATIVE_DATE_WORDS[rel.lower]!;
+  let date: Expr;
+  if (rel.lower === "ago" || rel.lower === "later" || rel.lower === "earlier") {
+    date = { kind: "now", which: "date", span: spanOf(rel, rel) };
+  } else {
+    c.enter(rel);
+    date = parseUnary(c);
+    c.leave();
+  }
+  return { kind: "binary", op, left: date, right: duration, span: spanOf(duration.span, c.last()) };
+}
+
 const CONVERSIONS: Record<string, "table" | "number" | "date" | "datetime"> = {
   table: "table",
   number: "number",
@@ -330,14 +458,42 @@ const CONVERSIONS: Record<string, "table" | "number" | "date" | "datetime"> = {
   "date-time": "datetime",
 };
 
+/** The length of the decimals words at the cursor (`decimals`, `decimal places`…), or 0. */
 function isDecimalsWord(c: Cursor): number {
-  if (c.isWord("decimal") && c.isWord("places", 1)) return 2;
-  if (c.isWord("decimals") || c.isWord("decimal") || c.isWord("places")) return 1;
+  for (const w of DECIMALS_WORDS) {
+    const n = phraseAt(c, w);
+    if (n) return n;
+  }
   return 0;
 }
 
+/** `to the nearest cent` (2), `to a whole number` (0): the decimals, consumed; or null. */
+function roundingPhrase(c: Cursor): Expr | null {
+  for (const p of ROUNDING_PHRASES) {
+    const n = phraseAt(c, p.phrase);
+    if (n) {
+      const from = c.peek()!;
+      c.advance(n);
+      return { kind: "number", value: String(p.decimals), span: spanOf(from, c.last()) };
+    }
+  }
+  return null;
+}
+
+/** After `rounded to` / `round X to`: `2 decimals`, `one decimal place`, `the nearest cent`. */
+export function parseDecimals(c: Cursor): Expr {
+  const phrase = roundingPhrase(c);
+  if (phrase) return phrase;
+  const decimals = parseArith(c, 0);
+  const w = isDecimalsWord(c);
+  if (!w)
+    c.unexpected("'decimals' (as in 'rounded to 2 decimals' or 'rounded to the nearest cent')");
+  c.advance(w);
+  return decimals;
+}
+
 /** The postfix word operations that make a list from a list (an aggregate's operand takes these). */
-const LIST_OPERATIONS: ReadonlySet<string> = new Set(["sorted", "whose", "split", "as"]);
+const LIST_OPERATIONS: ReadonlySet<string> = new Set(["sorted", "whose", "where", "split", "as"]);
 
 /**
  * Applies postfix word operations to `base` while they follow. With `listOnly` (an
@@ -403,10 +559,13 @@ export function parsePostfix(c: Cursor, base: Expr, listOnly = false): Expr {
       case "sorted":
         next = parseSorted(c, e);
         break;
+      case "where":
       case "whose": {
+        // `where` at the end of a line opens a call's block (`approve the invoice where`).
+        if (t.lower === "where" && c.peek(1) === undefined) return e;
         c.advance(1);
         c.enter(t);
-        const where = parseCondition(c, true);
+        const where = parseCondition(c, t.lower === "where" ? "where" : true);
         c.leave();
         next = { kind: "whose", list: e, where, span: spanOf(start, where.span) };
         break;
@@ -441,10 +600,7 @@ function parseRounded(c: Cursor, e: Expr): Expr {
   const mark = c.mark();
   try {
     c.advance(1);
-    const decimals = parseArith(c, 0);
-    const w = isDecimalsWord(c);
-    if (!w) c.unexpected("'decimals'");
-    c.advance(w);
+    const decimals = parseDecimals(c);
     return { kind: "round", operand: e, decimals, span: spanOf(e.span, c.last()) };
   } catch (err) {
     if (err instanceof LimitError || !(err instanceof ParseError)) throw err;

@@ -4,5 +4,12 @@ export { type Diagnostic, formatDiagnostic } from "./diagnostics.ts";
 export { analyzeInputs, readsBeforeSet } from "./inputs.ts";
 export { normalizeName, pluralOf, singularOf } from "./names.ts";
 export { type ParseResult, parse } from "./parser.ts";
-export { COMPARE_WORDS, printCondition, printExpr, printProgram } from "./printer.ts";
+export {
+  COMPARE_WORDS,
+  dateRefText,
+  printCondition,
+  printExpr,
+  printProgram,
+  TEST_WORDS,
+} from "./printer.ts";
 export { stripSpans } from "./spans.ts";

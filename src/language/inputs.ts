@@ -115,6 +115,10 @@ class InputFinder {
       case "imagine":
         this.define(s.target.key);
         return;
+      case "clear":
+        if (s.target.kind === "name") this.define(s.target.key);
+        else this.read(this.rootOf(s.target), locals);
+        return;
       case "get":
         this.reads(s.value, locals);
         if (s.as) this.define(s.as.key);

@@ -1,7 +1,7 @@
 // Splits one source line into tokens. Quoted text keeps its `{…}` interpolations as
 // nested token lists whose columns point into the original line.
 import type { Span } from "./ast.ts";
-import { CURRENCY_CODES, CURRENCY_SYMBOLS, PERCENT_WORDS } from "./phrasings.ts";
+import { CONTRACTIONS, CURRENCY_CODES, CURRENCY_SYMBOLS, PERCENT_WORDS } from "./phrasings.ts";
 
 export type TokenKind = "word" | "number" | "text" | "punct";
 
@@ -115,7 +115,9 @@ class Lexer {
       const word = WORD_RE.exec(src);
       if (word) {
         this.pos = start + word[0].length;
-        out.push(this.token("word", start, this.pos));
+        const split = this.contraction(start, word[0]);
+        if (split) out.push(...split);
+        else out.push(this.token("word", start, this.pos));
         continue;
       }
       if (APOSTROPHES.has(ch)) {
@@ -144,6 +146,22 @@ class Lexer {
       const cp = String.fromCodePoint(src.codePointAt(start) ?? 0);
       this.fail(start, start + cp.length, `I don't understand the character '${describeChar(cp)}'`);
     }
+  }
+
+  /** `isn't` -> `is` `not` (phrasings.ts CONTRACTIONS), or null. */
+  contraction(start: number, word: string): Token[] | null {
+    const src = this.src;
+    const end = start + word.length;
+    if (!APOSTROPHES.has(src[end] ?? "") || (src[end + 1] !== "t" && src[end + 1] !== "T"))
+      return null;
+    const after = src[end + 2];
+    if (after !== undefined && WORD_CHAR_RE.test(after)) return null;
+    const parts = CONTRACTIONS[word.toLowerCase()];
+    if (!parts) return null;
+    this.pos = end + 2;
+    const first = this.token("word", start, end - 1, parts[0]);
+    const second = this.token("word", end - 1, end + 2, parts[1]);
+    return [first, second];
   }
 
   /**

@@ -78,3 +78,282 @@ export const NUMBER_RULES: readonly string[] = [
   "percentages: `12%`, `7.5 percent`; `12% of the subtotal` is 0.12 times the subtotal",
   "number words for small counts: `five`, `twelve`; `repeat twice`",
 ];
+
+/** Contractions the lexer reads as two words: `isn't` is `is not`. */
+export const CONTRACTIONS: Readonly<Record<string, readonly [string, string]>> = {
+  isn: ["is", "not"],
+  aren: ["are", "not"],
+  doesn: ["does", "not"],
+  don: ["do", "not"],
+  wasn: ["was", "not"],
+  weren: ["were", "not"],
+};
+
+/** What a comparison phrase means: a comparison, a test, or a special form. */
+export type ComparisonMeaning =
+  | {
+      op:
+        | "is"
+        | "isNot"
+        | "greater"
+        | "less"
+        | "atLeast"
+        | "atMost"
+        | "contains"
+        | "notContains"
+        | "startsWith"
+        | "endsWith"
+        | "before"
+        | "after";
+      negate?: boolean;
+    }
+  | { test: "empty" | "notEmpty" | "known" | "notKnown" | "missing" | "notMissing" }
+  | { oneOf: boolean }
+  | { between: boolean };
+
+/**
+ * The comparison phrases, written after the left value (`the total exceeds 100`). The
+ * first phrase of each meaning is the canonical one (docs, printer). Every phrase that
+ * starts with `is`/`are` and has no `not` also works negated (`is not over 5`).
+ */
+export const COMPARISONS: ReadonlyArray<{ phrase: string; means: ComparisonMeaning }> = [
+  { phrase: "is", means: { op: "is" } },
+  { phrase: "are", means: { op: "is" } },
+  { phrase: "=", means: { op: "is" } },
+  { phrase: "equals", means: { op: "is" } },
+  { phrase: "equal", means: { op: "is" } },
+  { phrase: "is equal to", means: { op: "is" } },
+  { phrase: "are equal to", means: { op: "is" } },
+  { phrase: "is the same as", means: { op: "is" } },
+  { phrase: "is not", means: { op: "isNot" } },
+  { phrase: "are not", means: { op: "isNot" } },
+  { phrase: "!=", means: { op: "isNot" } },
+  { phrase: "does not equal", means: { op: "isNot" } },
+  { phrase: "do not equal", means: { op: "isNot" } },
+  { phrase: "is not equal to", means: { op: "isNot" } },
+  { phrase: "is different from", means: { op: "isNot" } },
+  { phrase: "is greater than", means: { op: "greater" } },
+  { phrase: "is more than", means: { op: "greater" } },
+  { phrase: "is over", means: { op: "greater" } },
+  { phrase: "is above", means: { op: "greater" } },
+  { phrase: "is larger than", means: { op: "greater" } },
+  { phrase: "is bigger than", means: { op: "greater" } },
+  { phrase: "is higher than", means: { op: "greater" } },
+  { phrase: "exceeds", means: { op: "greater" } },
+  { phrase: "exceed", means: { op: "greater" } },
+  { phrase: ">", means: { op: "greater" } },
+  { phrase: "is less than", means: { op: "less" } },
+  { phrase: "is fewer than", means: { op: "less" } },
+  { phrase: "is under", means: { op: "less" } },
+  { phrase: "is below", means: { op: "less" } },
+  { phrase: "is smaller than", means: { op: "less" } },
+  { phrase: "is lower than", means: { op: "less" } },
+  { phrase: "<", means: { op: "less" } },
+  { phrase: "is at least", means: { op: "atLeast" } },
+  { phrase: "is greater than or equal to", means: { op: "atLeast" } },
+  { phrase: "is more than or equal to", means: { op: "atLeast" } },
+  { phrase: "is equal to or greater than", means: { op: "atLeast" } },
+  { phrase: "is equal to or more than", means: { op: "atLeast" } },
+  { phrase: "is no less than", means: { op: "atLeast" } },
+  { phrase: "is no fewer than", means: { op: "atLeast" } },
+  { phrase: ">=", means: { op: "atLeast" } },
+  { phrase: "is at most", means: { op: "atMost" } },
+  { phrase: "is less than or equal to", means: { op: "atMost" } },
+  { phrase: "is fewer than or equal to", means: { op: "atMost" } },
+  { phrase: "is equal to or less than", means: { op: "atMost" } },
+  { phrase: "is no more than", means: { op: "atMost" } },
+  { phrase: "does not exceed", means: { op: "atMost" } },
+  { phrase: "do not exceed", means: { op: "atMost" } },
+  { phrase: "<=", means: { op: "atMost" } },
+  { phrase: "is before", means: { op: "before" } },
+  { phrase: "is earlier than", means: { op: "before" } },
+  { phrase: "is prior to", means: { op: "before" } },
+  { phrase: "comes before", means: { op: "before" } },
+  { phrase: "is after", means: { op: "after" } },
+  { phrase: "is later than", means: { op: "after" } },
+  { phrase: "comes after", means: { op: "after" } },
+  { phrase: "contains", means: { op: "contains" } },
+  { phrase: "contain", means: { op: "contains" } },
+  { phrase: "includes", means: { op: "contains" } },
+  { phrase: "include", means: { op: "contains" } },
+  { phrase: "does not contain", means: { op: "notContains" } },
+  { phrase: "do not contain", means: { op: "notContains" } },
+  { phrase: "does not include", means: { op: "notContains" } },
+  { phrase: "do not include", means: { op: "notContains" } },
+  { phrase: "starts with", means: { op: "startsWith" } },
+  { phrase: "start with", means: { op: "startsWith" } },
+  { phrase: "begins with", means: { op: "startsWith" } },
+  { phrase: "begin with", means: { op: "startsWith" } },
+  { phrase: "does not start with", means: { op: "startsWith", negate: true } },
+  { phrase: "do not start with", means: { op: "startsWith", negate: true } },
+  { phrase: "does not begin with", means: { op: "startsWith", negate: true } },
+  { phrase: "ends with", means: { op: "endsWith" } },
+  { phrase: "end with", means: { op: "endsWith" } },
+  { phrase: "does not end with", means: { op: "endsWith", negate: true } },
+  { phrase: "do not end with", means: { op: "endsWith", negate: true } },
+  { phrase: "is empty", means: { test: "empty" } },
+  { phrase: "are empty", means: { test: "empty" } },
+  { phrase: "is blank", means: { test: "empty" } },
+  { phrase: "is not empty", means: { test: "notEmpty" } },
+  { phrase: "are not empty", means: { test: "notEmpty" } },
+  { phrase: "is not blank", means: { test: "notEmpty" } },
+  { phrase: "is known", means: { test: "known" } },
+  { phrase: "are known", means: { test: "known" } },
+  { phrase: "is present", means: { test: "known" } },
+  { phrase: "is given", means: { test: "known" } },
+  { phrase: "exists", means: { test: "known" } },
+  { phrase: "is not known", means: { test: "notKnown" } },
+  { phrase: "are not known", means: { test: "notKnown" } },
+  { phrase: "is unknown", means: { test: "notKnown" } },
+  { phrase: "is not present", means: { test: "notKnown" } },
+  { phrase: "is not given", means: { test: "notKnown" } },
+  { phrase: "does not exist", means: { test: "notKnown" } },
+  { phrase: "is missing", means: { test: "missing" } },
+  { phrase: "are missing", means: { test: "missing" } },
+  { phrase: "is not missing", means: { test: "notMissing" } },
+  { phrase: "is one of", means: { oneOf: false } },
+  { phrase: "is any of", means: { oneOf: false } },
+  { phrase: "is either", means: { oneOf: false } },
+  { phrase: "are one of", means: { oneOf: false } },
+  { phrase: "is not one of", means: { oneOf: true } },
+  { phrase: "is none of", means: { oneOf: true } },
+  { phrase: "is neither", means: { oneOf: true } },
+  { phrase: "is between", means: { between: false } },
+  { phrase: "is not between", means: { between: true } },
+];
+
+/** After a plain `is` comparison: `the count is 3 or more` is `is at least 3`. */
+export const OR_MORE: ReadonlyArray<{ phrase: string; op: "atLeast" | "atMost" }> = [
+  { phrase: "or more", op: "atLeast" },
+  { phrase: "or greater", op: "atLeast" },
+  { phrase: "or higher", op: "atLeast" },
+  { phrase: "or above", op: "atLeast" },
+  { phrase: "or over", op: "atLeast" },
+  { phrase: "or later", op: "atLeast" },
+  { phrase: "or less", op: "atMost" },
+  { phrase: "or fewer", op: "atMost" },
+  { phrase: "or lower", op: "atMost" },
+  { phrase: "or below", op: "atMost" },
+  { phrase: "or under", op: "atMost" },
+  { phrase: "or earlier", op: "atMost" },
+];
+
+/**
+ * Everyday statements and what they mean (docs and editor completion). The parser
+ * reads VERB_SYNONYMS to dispatch; each verb's own shape is in statements.ts.
+ */
+export const STATEMENT_PHRASES: ReadonlyArray<{ write: string; means: string }> = [
+  { write: "set the X to E", means: "the X is E" },
+  { write: "change the X to E", means: "the X is E" },
+  { write: "increase the X by E", means: "add E to the X (`by 10%` adds 10% of the X)" },
+  { write: "decrease the X by E", means: "subtract E from the X (`by 10%` takes 10% off)" },
+  { write: 'sort the Xs by "field" [descending]', means: 'the Xs are the Xs sorted by "field"' },
+  { write: "round the X to N decimals", means: "the X is the X rounded to N decimals" },
+  {
+    write: "remove E from the Xs",
+    means: "subtract E from the Xs (an item, or each item of a list)",
+  },
+  { write: "append E to the Xs", means: "add E to the Xs" },
+  { write: "insert E into the Xs", means: "add E to the Xs (at the end)" },
+  { write: "clear the X", means: 'empty the X: a list becomes empty, a text "", a number 0' },
+  { write: "when C then …", means: "if C then …" },
+  { write: "unless C then …", means: "if not (C) then …" },
+  { write: "repeat twice / repeat five times", means: "repeat 2 times / repeat 5 times" },
+];
+
+/** Statement words that mean another statement word. */
+export const VERB_SYNONYMS: Readonly<Record<string, string>> = {
+  when: "if",
+  unless: "if",
+  change: "set",
+  append: "add",
+  remove: "subtract",
+  increase: "add",
+  decrease: "subtract",
+};
+
+/** Rounding targets written in words: `rounded to the nearest cent` is 2 decimals. */
+export const ROUNDING_PHRASES: ReadonlyArray<{ phrase: string; decimals: number }> = [
+  { phrase: "the nearest cent", decimals: 2 },
+  { phrase: "the nearest penny", decimals: 2 },
+  { phrase: "the nearest hundredth", decimals: 2 },
+  { phrase: "the nearest tenth", decimals: 1 },
+  { phrase: "the nearest whole number", decimals: 0 },
+  { phrase: "the nearest integer", decimals: 0 },
+  { phrase: "the nearest unit", decimals: 0 },
+  { phrase: "the nearest dollar", decimals: 0 },
+  { phrase: "the nearest euro", decimals: 0 },
+  { phrase: "the nearest pound", decimals: 0 },
+  { phrase: "a whole number", decimals: 0 },
+  { phrase: "whole numbers", decimals: 0 },
+];
+
+/** Words after the number of decimals: `2 decimals`, `one decimal place`, `2 dp`. */
+export const DECIMALS_WORDS: readonly string[] = [
+  "decimal places",
+  "decimal place",
+  "decimal digits",
+  "decimals",
+  "decimal",
+  "places",
+  "place",
+  "dp",
+];
+
+/** Relative dates: `3 days from today`, `10 days after the start`, `2 weeks ago`. */
+export const RELATIVE_DATE_WORDS: Readonly<Record<string, "+" | "-">> = {
+  after: "+",
+  from: "+",
+  later: "+",
+  before: "-",
+  ago: "-",
+  earlier: "-",
+};
+
+/** Day words: `tomorrow` is today + 1 day. */
+export const DAY_WORDS: Readonly<Record<string, number>> = { tomorrow: 1, yesterday: -1 };
+
+export const WEEKDAYS: readonly string[] = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+];
+
+/** `the end of the month`, `the start of the year`: dates relative to today. */
+export const PERIOD_EDGES: Readonly<Record<string, "start" | "end">> = {
+  start: "start",
+  beginning: "start",
+  end: "end",
+};
+export const PERIODS: readonly string[] = ["week", "month", "year"];
+
+export const MONTHS: readonly string[] = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/** How dates may be written in text, for messages and docs. */
+export const DATE_FORMATS: readonly string[] = [
+  "2026-05-04",
+  "4 May 2026",
+  "May 4, 2026",
+  "May 4th",
+  "2026-05-04T09:30:00Z",
+];
+
+/** Words that start a filter after a list: `the orders whose status is "open"`. */
+export const FILTER_WORDS: readonly string[] = ["whose", "where"];

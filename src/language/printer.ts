@@ -1,6 +1,15 @@
 // Canonical source text for a syntax tree: parse(printProgram(t)) gives t back (spans
 // aside). Parentheses are added wherever a reader could attach words differently.
-import type { CompareOp, Condition, Expr, NameRef, Program, Stmt, Target } from "./ast.ts";
+import type {
+  CompareOp,
+  Condition,
+  Expr,
+  NameRef,
+  Program,
+  Stmt,
+  Target,
+  TestCond,
+} from "./ast.ts";
 import { lexLine } from "./lexer.ts";
 import { normalizeName, pluralOf } from "./names.ts";
 import { STOP_WORDS } from "./words.ts";
@@ -42,7 +51,17 @@ function isValueOperation(e: Expr): boolean {
     e.kind === "format"
   );
 }
-const PRIMARY = new Set(["name", "field", "pluck", "text", "bool", "nothing", "now", "above"]);
+const PRIMARY = new Set([
+  "name",
+  "field",
+  "pluck",
+  "text",
+  "bool",
+  "nothing",
+  "now",
+  "dateRef",
+  "above",
+]);
 const AGGREGATE_WORDS: Record<string, string> = {
   sum: "sum",
   average: "average",
@@ -135,6 +154,8 @@ export function printExpr(e: Expr, ctx: Ctx = "top"): string {
       return "nothing";
     case "now":
       return e.which === "date" ? "today" : "now";
+    case "dateRef":
+      return dateRefText(e);
     case "duration":
       return e.amount.kind === "number"
         ? `${e.amount.value} ${e.unit}`
@@ -228,6 +249,13 @@ function printOperand(e: Expr, prec: number, right: boolean): string {
   return printExpr(e, "item");
 }
 
+/** `next monday`, `the end of the month`. */
+export function dateRefText(e: Extract<Expr, { kind: "dateRef" }>): string {
+  return e.ref === "next" || e.ref === "last"
+    ? `${e.ref} ${e.unit}`
+    : `the ${e.ref} of the ${e.unit}`;
+}
+
 /** How each comparison reads in English (also used by run-time messages). */
 export const COMPARE_WORDS: Record<CompareOp, string> = {
   is: "is",
@@ -244,11 +272,14 @@ export const COMPARE_WORDS: Record<CompareOp, string> = {
   after: "is after",
 };
 
-const TESTS: Record<string, string> = {
+/** How each test reads in English (also used by run-time messages). */
+export const TEST_WORDS: Record<TestCond["test"], string> = {
   empty: "is empty",
   notEmpty: "is not empty",
   known: "is known",
   notKnown: "is not known",
+  missing: "is missing",
+  notMissing: "is not missing",
 };
 
 function endsWithOneOf(c: Condition): boolean {
@@ -264,7 +295,7 @@ export function printCondition(c: Condition, whose = false): string {
     case "compare":
       return `${printExpr(c.left, "item")} ${COMPARE_WORDS[c.op]} ${printExpr(c.right, value)}`;
     case "test":
-      return `${printExpr(c.subject, "item")} ${TESTS[c.test]}`;
+      return `${printExpr(c.subject, "item")} ${TEST_WORDS[c.test]}`;
     case "oneOf": {
       const opts = c.options.map((o) => printExpr(o, value));
       const last = opts.pop()!;
@@ -359,6 +390,9 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       else line(`${s.op} ${t} by ${v}`);
       return;
     }
+    case "clear":
+      line(`clear ${printTarget(s.target)}`);
+      return;
     case "imagine":
       line(
         s.shape === "list"

@@ -14,10 +14,19 @@ import { procedureSignature } from "./ast.ts";
 import { parseCondition } from "./conditions.ts";
 import { Cursor, ParseError, spanOf } from "./cursor.ts";
 import { suggestWord } from "./diagnostics.ts";
-import { listItems, nameRef, parseExpr, parsePrimary, readNameWords } from "./expressions.ts";
+import {
+  listItems,
+  nameRef,
+  parseDecimals,
+  parseExpr,
+  parsePrimary,
+  readFieldName,
+  readNameWords,
+} from "./expressions.ts";
 import type { Token } from "./lexer.ts";
 import { type LineNode, lineSpan, lineWords } from "./lines.ts";
 import { pluralOf } from "./names.ts";
+import { COUNT_ADVERBS, VERB_SYNONYMS } from "./phrasings.ts";
 import { matchCall, parsePhrase } from "./procedures.ts";
 import { STATEMENT_VERBS } from "./words.ts";
 
@@ -100,6 +109,74 @@ export function parseValueList(c: Cursor): Expr {
   const items = listItems(c, first);
   const last = items[items.length - 1]!;
   return { kind: "list", items, span: spanOf(first.span, last.span) };
+}
+
+/** `subtract 3 days from the deadline`: the `from` is the statement's, not `3 days from …`. */
+function valueBeforeFrom(c: Cursor): Expr {
+  const saved = c.extraStops;
+  c.extraStops = new Set([...saved, "from"]);
+  try {
+    return parseExpr(c);
+  } finally {
+    c.extraStops = saved;
+  }
+}
+
+/** A target read as a value: `the order's status` as an expression. */
+function targetExpr(t: Target): Expr {
+  if (t.kind === "name") return t;
+  return { kind: "field", target: targetExpr(t.target), field: t.field, span: t.span };
+}
+
+/**
+ * `set the X to E`, `change the X to E`, `sort the X by "f"`, `round the X to 2
+ * decimals`: everyday verbs that set the X (phrasings.ts STATEMENT_PHRASES).
+ */
+function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
+  const target = parseTarget(c);
+  const self = targetExpr(target);
+  let value: Expr;
+  if (verb === "set") {
+    if (!c.acceptWord("to") && !c.acceptWord("as"))
+      c.expectWord("to", "'to' (as in 'set the total to 5')");
+    value = parseValueList(c);
+  } else if (verb === "sort") {
+    let field: string | null = null;
+    if (c.acceptWord("by")) field = readFieldName(c, "a field to sort by").field;
+    let descending = false;
+    if (c.acceptWord("descending")) descending = true;
+    else if (
+      c.isWord("in") &&
+      (c.isWord("descending", 1) || c.isWord("ascending", 1)) &&
+      c.isWord("order", 2)
+    ) {
+      descending = c.peek(1)!.lower === "descending";
+      c.advance(3);
+    } else c.acceptWord("ascending");
+    value = { kind: "sort", list: self, field, descending, span: spanOf(start, c.last()) };
+  } else {
+    const decimals = c.acceptWord("to") ? parseDecimals(c) : null;
+    value = { kind: "round", operand: self, decimals, span: spanOf(start, c.last()) };
+  }
+  expectEnd(c);
+  return { kind: "set", target, value, span: spanOf(start, c.last()) };
+}
+
+/**
+ * `increase the price by 5` adds 5; `increase the price by 10%` adds 10% of the price
+ * (not 0.1), and `decrease … by 10%` takes 10% off.
+ */
+function parseIncrease(c: Cursor, start: Token, verb: string): Stmt {
+  const target = parseTarget(c);
+  c.expectWord("by", "'by' (as in 'increase the total by 5')");
+  const at = c.peek();
+  let value = parseExpr(c);
+  if (at?.kind === "number" && at.lower.endsWith("%") && value.kind === "number") {
+    value = { kind: "binary", op: "*", left: targetExpr(target), right: value, span: value.span };
+  }
+  expectEnd(c);
+  const op = verb === "increase" ? "add" : "subtract";
+  return { kind: "update", op, target, value, span: spanOf(start, c.last()) };
 }
 
 function itemsOf(e: Expr): Expr[] {
@@ -352,6 +429,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     return s;
   }
   const builtin = STATEMENT_VERBS.includes(verb);
+  const means = VERB_SYNONYMS[verb] ?? verb;
   if (!builtin && ctx.procedures.has(verb)) {
     c.advance(1);
     return parseCall(c, start, node, ctx);
@@ -364,6 +442,32 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
   };
   const here = () => spanOf(start, c.last());
   switch (verb) {
+    case "set":
+    case "change":
+    case "sort":
+    case "round":
+      return simple(parseSetVerb(c, start, means));
+    case "increase":
+    case "decrease":
+      return simple(parseIncrease(c, start, verb));
+    case "clear": {
+      const target = parseTarget(c);
+      expectEnd(c);
+      return simple({ kind: "clear", target, span: here() });
+    }
+    case "append":
+    case "insert":
+    case "remove": {
+      const value = verb === "remove" ? valueBeforeFrom(c) : parseExpr(c);
+      if (verb === "remove") c.expectWord("from");
+      else if (verb === "insert") {
+        if (!c.acceptWord("into")) c.expectWord("to", "'into'");
+      } else c.expectWord("to");
+      const target = parseTarget(c);
+      expectEnd(c);
+      const op = verb === "remove" ? "subtract" : "add";
+      return simple({ kind: "update", op, target, value, span: here() });
+    }
     case "say": {
       const value = parseExpr(c);
       expectEnd(c);
@@ -376,9 +480,14 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       expectEnd(c);
       return simple({ kind: "use", value, as, span: here() });
     }
-    case "if": {
-      const condition = parseCondition(c, false);
-      c.expectWord("then");
+    case "if":
+    case "when":
+    case "unless": {
+      const cond = parseCondition(c, false);
+      // `unless C` is `if not (C)`.
+      const condition: typeof cond =
+        verb === "unless" ? { kind: "not", operand: cond, span: cond.span } : cond;
+      if (!c.acceptWord("then") && !c.acceptPunct(",")) c.expectWord("then");
       const headSpan = here();
       if (c.atEnd()) {
         const branchBody = indentedBody(node, ctx, "the steps to take when the condition holds");
@@ -395,15 +504,27 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     case "for":
       return parseEach(c, start, node, ctx);
     case "repeat": {
-      const times = parseExpr(c);
-      if (!c.acceptWord("times")) c.expectWord("time", "'times'");
+      const adverb = c.peek();
+      let times: Expr;
+      if (adverb?.kind === "word" && Object.hasOwn(COUNT_ADVERBS, adverb.lower)) {
+        // `repeat twice`, `repeat once`.
+        c.advance(1);
+        times = {
+          kind: "number",
+          value: String(COUNT_ADVERBS[adverb.lower]),
+          span: spanOf(adverb, adverb),
+        };
+      } else {
+        times = parseExpr(c);
+        if (!c.acceptWord("times")) c.expectWord("time", "'times'");
+      }
       expectEnd(c);
       const span = here();
       return { kind: "repeat", times, body: indentedBody(node, ctx, "the steps to repeat"), span };
     }
     case "add":
     case "subtract": {
-      const value = parseExpr(c);
+      const value = verb === "subtract" ? valueBeforeFrom(c) : parseExpr(c);
       c.expectWord(verb === "add" ? "to" : "from");
       const target = parseTarget(c);
       expectEnd(c);

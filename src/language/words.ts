@@ -52,6 +52,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   "one",
   "decimals",
   "places",
+  // First words of comparison phrases (phrasings.ts) that do not start with `is`.
+  "exceeds",
+  "exceed",
+  "includes",
+  "include",
+  "begins",
+  "exists",
+  "comes",
 ]);
 
 /**
@@ -128,6 +136,19 @@ export const STATEMENT_VERBS: readonly string[] = [
   "read",
   "stop",
   "fail",
+  // Everyday verbs (phrasings.ts STATEMENT_PHRASES).
+  "set",
+  "change",
+  "increase",
+  "decrease",
+  "sort",
+  "round",
+  "remove",
+  "append",
+  "insert",
+  "clear",
+  "when",
+  "unless",
 ];
 
 export const UNITS: Readonly<Record<string, DurationUnit>> = {
