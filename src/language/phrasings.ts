@@ -2,7 +2,8 @@
 // parser, the hints, the editor's completion and docs/language.md all read. A new way
 // of saying something already supported is one line here.
 //
-// This module imports nothing, so any layer (the web editor included) can use it.
+// This module imports only types, so any layer (the web editor included) can use it.
+import type { CompareOp, TestCond } from "./ast.ts";
 
 /** Currency symbols written before or after a number: `$12`, `€80`, `80€`. */
 export const CURRENCY_SYMBOLS: readonly string[] = ["$", "€", "£", "¥"];
@@ -91,23 +92,8 @@ export const CONTRACTIONS: Readonly<Record<string, readonly [string, string]>> =
 
 /** What a comparison phrase means: a comparison, a test, or a special form. */
 export type ComparisonMeaning =
-  | {
-      op:
-        | "is"
-        | "isNot"
-        | "greater"
-        | "less"
-        | "atLeast"
-        | "atMost"
-        | "contains"
-        | "notContains"
-        | "startsWith"
-        | "endsWith"
-        | "before"
-        | "after";
-      negate?: boolean;
-    }
-  | { test: "empty" | "notEmpty" | "known" | "notKnown" | "missing" | "notMissing" }
+  | { op: CompareOp; negate?: boolean }
+  | { test: TestCond["test"] }
   | { oneOf: boolean }
   | { between: boolean };
 
