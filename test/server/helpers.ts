@@ -1,7 +1,12 @@
 // A real server on a real socket for the API tests: the Fastify app on port 0, an engine with
 // workers on an isolated test store (SQLite file or Postgres schema), an API key, and fetch.
 import { connect } from "node:net";
-import { createEngine, type Engine, type WorkerPoolHandle } from "../../src/engine/index.ts";
+import {
+  createEngine,
+  type Engine,
+  type WorkerOptions,
+  type WorkerPoolHandle,
+} from "../../src/engine/index.ts";
 import { type AppConfig, buildApp, type PlainrunApp } from "../../src/server/app.ts";
 import { createApiKey } from "../../src/server/auth/apiKeys.ts";
 import { createTestStore, type TestDialect, type TestStore } from "../helpers/stores.ts";
@@ -33,12 +38,14 @@ export interface TestServer {
 
 export async function startTestServer(
   dialect: TestDialect = "sqlite",
-  opts: { config?: Partial<AppConfig>; workers?: boolean } = {},
+  opts: { config?: Partial<AppConfig>; workers?: boolean; workerOptions?: WorkerOptions } = {},
 ): Promise<TestServer> {
   const t = await createTestStore(dialect);
   const engine = createEngine({ store: t.store });
   let pool: WorkerPoolHandle | undefined;
-  if (opts.workers !== false) pool = await engine.startWorkers({ concurrency: 4, leaseMs: 5000 });
+  if (opts.workers !== false) {
+    pool = await engine.startWorkers({ concurrency: 4, leaseMs: 5000, ...opts.workerOptions });
+  }
   const http = await buildApp({
     engine,
     config: { logLevel: "silent", webDir: "/nonexistent", ...opts.config },
