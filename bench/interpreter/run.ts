@@ -1,11 +1,13 @@
 // Interpreter benchmarks: statements per second in a tight loop (timeline on), and
-// reading, filtering and summing a 100,000-row CSV table. Prints medians and spreads,
-// then one JSON line of the figures.
+// reading, filtering and summing a 100,000-row CSV table; the parser on a 10 MB file and
+// on a 10 MB line of operators (test/language/robustness.test.ts checks their results).
+// Prints medians and spreads, then one JSON line of the figures.
 //
 // Statements counted: every executed statement (the state's `steps`): the set, the
 // repeat statement once, and each execution of its body statement.
 import { drive, MemoryFiles, runSlice, start, view } from "../../src/interpreter/index.ts";
 import type { Program } from "../../src/language/ast.ts";
+import { parse } from "../../src/language/index.ts";
 import * as b from "../../test/interpreter/build.ts";
 
 const files = new MemoryFiles();
@@ -120,11 +122,32 @@ async function main() {
   console.log(
     `table (100,000 rows, ${(csv.length / 1e6).toFixed(1)} MB CSV, ${table.parsed ? "parsed" : "hand-built tree"}): median ${tableMs.toFixed(1)} ms; ${spread(times)} ms`,
   );
+  const parseMs = (src: string) => {
+    const ms: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      parse(src);
+      ms.push(performance.now() - t0);
+    }
+    return ms;
+  };
+  const block =
+    "the total is 0\nprocess each line in the lines as follows\n" +
+    '  add the line\'s "amount" * 2 rounded to 2 decimals to the total\n' +
+    '  say "{the line\'s name} costs {the total}"\n';
+  const file = parseMs(block.repeat(Math.ceil((10 * 1024 * 1024) / block.length)));
+  const line = parseMs(`the x is 1${" + 1".repeat(2_500_000)}\n`);
+  console.log(`parse a 10 MB file: median ${median(file).toFixed(0)} ms; ${spread(file)} ms`);
+  console.log(
+    `parse a 10 MB line of operators: median ${median(line).toFixed(0)} ms; ${spread(line)} ms`,
+  );
   console.log(
     JSON.stringify({
       bench: "interpreter",
       statements_per_s: Math.round(stmtsPerS),
       table_100k_ms: Math.round(tableMs),
+      parse_10mb_file_ms: Math.round(median(file)),
+      parse_10mb_line_ms: Math.round(median(line)),
       parsed: loop.parsed && table.parsed,
     }),
   );

@@ -5,10 +5,10 @@
 // again in the same commit that writes the finish, and a run started now can be claimed in
 // the very transaction that stores it. Events of the whole batch are inserted in one
 // statement; finished runs are written in one statement where the dialect allows (see
-// store/hot). A batch that fails is retried item by item, so one bad write cannot take the
+// store/queries/finishRuns.ts). A batch that fails is retried item by item, so one bad write cannot take the
 // others down with it.
 import type { Db, FinishedRun, NewEvent, RunEventRow, Store } from "../store/index.ts";
-import { numberEvents } from "../store/index.ts";
+import { finishRuns, insertEvents, numberEvents } from "../store/index.ts";
 
 export interface WriteContext {
   /** Events to insert before commit (one statement for the whole batch). */
@@ -175,7 +175,8 @@ export class GroupCommit {
     for (; i < batch.length && (batch[i] as Item).kind === "finish"; i++)
       finishes.push(batch[i] as FinishItem);
     if (finishes.length > 0) {
-      const seqs = await dialect.hot.finishRuns(
+      const seqs = await finishRuns(
+        dialect,
         trx,
         finishes.map((f) => f.row),
       );
@@ -186,7 +187,7 @@ export class GroupCommit {
       });
     }
     for (; i < batch.length; i++) out[i] = await (batch[i] as OpItem).op(trx, ctx);
-    if (ctx.events.length > 0) await dialect.hot.insertEvents(trx, ctx.events);
+    if (ctx.events.length > 0) await insertEvents(dialect, trx, ctx.events);
     if (ctx.notify) await dialect.notify(trx, this.store.channels.wake, "");
     return out;
   }

@@ -11,9 +11,9 @@
 // Throughput: everything written per run goes through one group commit per engine
 // (groupCommit.ts): the runs startRun stores, the runs workers finish and the claims of new
 // runs share one transaction per event-loop turn (on PostgreSQL a few such transactions are
-// in flight at once), using statements precompiled per dialect (store/hot). A claim first
-// executes each fresh run for one short slice inside its own transaction; a run that ends
-// in it is written final in that same transaction, with the same events (Running, steps,
+// in flight at once), using statements built once per dialect (store/queries/statements.ts).
+// A claim first executes each fresh run for one short slice inside its own transaction; a
+// run that ends in it is written final in that same transaction, with the same events (Running, steps,
 // log, end) and the same row as a claim followed by a finish. This is safe for the same
 // reason as the recovery above: execution has no effect outside the run's record, so a
 // transaction that does not commit leaves the run Pending as if it had never been picked.
@@ -23,6 +23,7 @@ export type { Diagnostic } from "./compileCache.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export { EngineError, type EngineErrorCode, isEngineError } from "./errors.ts";
 export type { StoredFile } from "./files.ts";
+export { MAX_JSON_DEPTH, tooDeep } from "./inputs.ts";
 export { DEFAULT_LIMITS, DEFAULT_TIME_LIMIT_MS, type EngineLimits } from "./limits.ts";
 export type {
   CheckResult,

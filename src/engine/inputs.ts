@@ -3,6 +3,7 @@
 
 import { inputsFromJson, toJson } from "../interpreter/index.ts";
 import type { FileValue, Json, Value } from "../interpreter/types.ts";
+import { normalizeName } from "../language/index.ts";
 import type { FileRow } from "../store/index.ts";
 import { EngineError } from "./errors.ts";
 import { sha256 } from "./ids.ts";
@@ -60,7 +61,7 @@ export function checkInputsShape(inputs: unknown, limits: EngineLimits): Record<
   }
   const seen = new Map<string, string>();
   for (const k of keys) {
-    const norm = k.trim().replace(/\s+/g, " ").toLowerCase().replace(/^the /, "");
+    const norm = normalizeName(k);
     if (!norm) throw new EngineError("invalid", `Input name "${k}" is empty.`);
     const prev = seen.get(norm);
     if (prev !== undefined) {
@@ -74,17 +75,32 @@ export function checkInputsShape(inputs: unknown, limits: EngineLimits): Record<
 /** How deep inputs and answers may nest: deeper values are refused before anything recurses over them. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Refuses a JSON value nested deeper than MAX_JSON_DEPTH (checked without recursion). */
-export function checkJsonDepth(value: unknown, what: string): void {
-  const stack: Array<[unknown, number]> = [[value, 1]];
+/**
+ * The dotted path ("" for the value itself) where a JSON value nests deeper than
+ * MAX_JSON_DEPTH, else undefined. Without recursion, so no value can overflow the stack
+ * (the API checks request bodies with it too).
+ */
+export function tooDeep(value: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, ""]];
   while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth, path] = stack.pop() as [unknown, number, string];
     if (v === null || typeof v !== "object") continue;
-    if (depth > MAX_JSON_DEPTH) {
-      throw new EngineError("invalid", `${what} are nested deeper than ${MAX_JSON_DEPTH} levels.`);
+    if (depth >= MAX_JSON_DEPTH) return path;
+    for (const [k, child] of Object.entries(v)) {
+      if (child !== null && typeof child === "object") {
+        stack.push([child, depth + 1, path ? `${path}.${k}` : k]);
+      }
     }
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
+  return undefined;
+}
+
+/** Refuses a JSON value nested deeper than MAX_JSON_DEPTH. */
+export function checkJsonDepth(value: unknown, what: string): void {
+  const where = tooDeep(value);
+  if (where === undefined) return;
+  const at = where ? ` (at ${where})` : "";
+  throw new EngineError("invalid", `${what} are nested deeper than ${MAX_JSON_DEPTH} levels${at}.`);
 }
 
 /** All file ids referenced by `{file_id}` objects anywhere in the inputs. */

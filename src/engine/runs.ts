@@ -262,7 +262,7 @@ export class RunService {
     const seq = await this.store.dialect.writeTransaction(async (trx) => {
       const last = await updateRun(trx, row.id, guard, { ...set, updated_at: now }, events.length);
       if (last === undefined) return undefined;
-      await insertEvents(trx, numberEvents(row.id, last, events, now));
+      await insertEvents(this.store.dialect, trx, numberEvents(row.id, last, events, now));
       if (opts.wake) await this.store.dialect.notify(trx, this.store.channels.wake, "");
       return last;
     });

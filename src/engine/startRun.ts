@@ -12,8 +12,10 @@ import {
   getRuns,
   insertFiles,
   insertIdempotencyKeys,
-  type NewRunRow,
+  insertRuns,
+  newRunRow,
   type ProcessRow,
+  type RunRow,
   STAGES,
   type Stage,
   type Store,
@@ -76,7 +78,7 @@ interface Waiting {
 }
 
 interface CommitResult {
-  inserted: Array<{ w: Waiting; row: NewRunRow }>;
+  inserted: Array<{ w: Waiting; row: RunRow }>;
   rejected: Array<{ w: Waiting; err: unknown }>;
   existingKeys: Array<{ w: Waiting; runId: string; bodyHash: string }>;
 }
@@ -274,7 +276,7 @@ export class RunStarter {
       const settings = p ? (JSON.parse(p.settings) as { time_limit_ms?: number }) : {};
       processes.set(ref, p ? { p, limitMs: settings.time_limit_ms ?? 600_000 } : undefined);
     }
-    const accepted: Array<{ w: Waiting; row: NewRunRow }> = [];
+    const accepted: Array<{ w: Waiting; row: RunRow }> = [];
     for (const w of batch) {
       const found = processes.get(w.run.processRef);
       try {
@@ -330,7 +332,8 @@ export class RunStarter {
     for (const a of toInsert) for (const f of a.w.run.newFiles) files.set(f.id, f);
     if (files.size > 0) await insertFiles(trx, [...files.values()]);
     if (toInsert.length > 0) {
-      await this.store.dialect.hot.insertRuns(
+      await insertRuns(
+        this.store.dialect,
         trx,
         toInsert.map((a) => a.row),
       );
@@ -353,7 +356,7 @@ export class RunStarter {
   private settle(r: CommitResult): void {
     if (r.inserted.length > 0) this.bus.wake();
     for (const a of r.inserted) {
-      a.w.resolve(toRun(a.row as Parameters<typeof toRun>[0]));
+      a.w.resolve(toRun(a.row));
       this.bus.runEvents({ runId: a.row.id, seq: 1 });
     }
     for (const x of r.rejected) x.w.reject(x.err);
@@ -369,8 +372,8 @@ export class RunStarter {
     sourceHash: string,
     now: number,
     timeLimitMs: number,
-  ): NewRunRow {
-    return {
+  ): RunRow {
+    return newRunRow({
       id: run.id,
       process_id: p.id,
       stage: run.stage,
@@ -378,34 +381,13 @@ export class RunStarter {
       source_hash: sourceHash,
       trigger: run.trigger,
       trigger_details: JSON.stringify(run.triggerDetails),
-      status: "Pending",
       inputs: run.inputsJson,
       input_values: run.inputValuesJson,
       file_ids: JSON.stringify(run.fileIds),
-      outputs: null,
-      log: null,
-      error: null,
-      question: null,
-      exec_state: null,
-      timeline: null,
       search_text: run.searchText,
       rerun_of: run.rerunOf ?? null,
-      archived: 0,
-      lease_owner: null,
-      lease_expires_at: null,
-      heartbeat_at: null,
-      running_since: null,
-      attempts: 0,
-      recoveries: 0,
-      time_used_ms: 0,
       time_limit_ms: timeLimitMs,
-      cancel_requested: 0,
-      cancelled_by: null,
-      event_seq: 1,
       created_at: now,
-      started_at: null,
-      finished_at: null,
-      updated_at: now,
-    };
+    });
   }
 }

@@ -6,6 +6,7 @@ import type {
   RunEventRow,
   RunRow,
   RunStatus,
+  RunSummaryRow,
   Stage,
   TriggerType,
   VersionRow,
@@ -138,18 +139,6 @@ export function toVersion(r: VersionRow): Version {
     created_at: iso(r.created_at),
   };
 }
-
-export type RunSummaryRow = Omit<
-  RunRow,
-  | "exec_state"
-  | "timeline"
-  | "input_values"
-  | "search_text"
-  | "lease_owner"
-  | "lease_expires_at"
-  | "heartbeat_at"
-  | "running_since"
->;
 
 export function toRun(r: RunSummaryRow): Run {
   return {

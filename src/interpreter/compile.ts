@@ -8,10 +8,9 @@ import {
   type Stmt,
   type Target,
 } from "../language/ast.ts";
-import { readsBeforeSet } from "../language/index.ts";
+import { normalizeName, readsBeforeSet } from "../language/index.ts";
 import { valuesEqual } from "./compare.ts";
 import { compileCondition } from "./conditions.ts";
-import { normalizeKey } from "./convert.ts";
 import { describeCondition, describeExpr, describeStmt, describeTarget } from "./describe.ts";
 import { Missing, NeedValue, RunError } from "./errors.ts";
 import { asTable, binaryOp, compileExpr, explainArith, lookup, producesFresh } from "./evaluate.ts";
@@ -263,7 +262,7 @@ function emptyLike(v: Value): Value {
 
 function bindName(e: Expr): string | null {
   if (e.kind === "name") return e.key;
-  if (e.kind === "field" || e.kind === "pluck") return normalizeKey(e.field);
+  if (e.kind === "field" || e.kind === "pluck") return normalizeName(e.field);
   return null;
 }
 
@@ -573,9 +572,9 @@ function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) 
         }
         throw err;
       }
-      putOwn(scope.facts, proc.params[i] ?? normalizeKey(a.param), v);
-      if (proc.params[i] !== undefined && normalizeKey(a.param) !== proc.params[i]) {
-        putOwn(scope.facts, normalizeKey(a.param), v);
+      putOwn(scope.facts, proc.params[i] ?? normalizeName(a.param), v);
+      if (proc.params[i] !== undefined && normalizeName(a.param) !== proc.params[i]) {
+        putOwn(scope.facts, normalizeName(a.param), v);
       }
     }
     for (const w of where) {

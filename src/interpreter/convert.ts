@@ -1,13 +1,9 @@
 // JSON <-> Value: inputs from JSON (API, forms, tests) and outputs to JSON.
+import { normalizeName } from "../language/names.ts";
 import { durationIso } from "./dates.ts";
 import { numberFromJs } from "./numbers.ts";
 import type { FileValue, Json, Value } from "./types.ts";
 import { putOwn } from "./values.ts";
-
-/** A fact's key: lower case, single spaces, without a leading "the". */
-export function normalizeKey(name: string): string {
-  return name.trim().replace(/\s+/g, " ").toLowerCase().replace(/^the /, "");
-}
 
 /**
  * A decimal as JSON: a JSON number, the nearest double (exact whenever a double holds
@@ -92,7 +88,8 @@ export function fromJson(j: Json, files?: FilePut): Value {
 /** Run inputs from JSON: keys normalized ("The Invoice  Total" -> "invoice total"). */
 export function inputsFromJson(json: Record<string, Json>, files: FilePut): Record<string, Value> {
   const out: Record<string, Value> = {};
-  for (const k of Object.keys(json)) putOwn(out, normalizeKey(k), fromJson(json[k] as Json, files));
+  for (const k of Object.keys(json))
+    putOwn(out, normalizeName(k), fromJson(json[k] as Json, files));
   return out;
 }
 

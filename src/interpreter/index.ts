@@ -1,7 +1,7 @@
 // The interpreter's public API: the engine and the CLI use only what is exported here.
 import "./conditions.ts";
 
-export { fromJson, inputsFromJson, normalizeKey, toJson } from "./convert.ts";
+export { fromJson, inputsFromJson, toJson } from "./convert.ts";
 export { AnswerError } from "./errors.ts";
 export { drive, runSlice } from "./execute.ts";
 export { MemoryFiles } from "./files.ts";

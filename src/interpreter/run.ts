@@ -1,7 +1,8 @@
 // Starting a run, answering its question, and viewing what it recorded.
 import type { Program } from "../language/ast.ts";
+import { normalizeName } from "../language/names.ts";
 import { compiled } from "./compile.ts";
-import { fromJson, normalizeKey, normalizeValue, toJson } from "./convert.ts";
+import { fromJson, normalizeValue, toJson } from "./convert.ts";
 import { AnswerError } from "./errors.ts";
 import type { ExecState } from "./state.ts";
 import type { ErrorInfo, ExecStatus, Json, QuestionInfo, TimelineEntry, Value } from "./types.ts";
@@ -13,7 +14,7 @@ export function start(program: Program, inputs: Record<string, Value>): ExecStat
   const facts: Record<string, Value> = {};
   const given: Record<string, Value> = {};
   for (const k of Object.keys(inputs)) {
-    const key = normalizeKey(k);
+    const key = normalizeName(k);
     putOwn(facts, key, normalizeValue(inputs[k] as Value));
     putOwn(given, key, normalizeValue(inputs[k] as Value));
   }

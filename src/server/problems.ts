@@ -3,7 +3,7 @@
 // limits), auth failures, and the engine's refusals mapped from their `code`.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { isEngineError } from "../engine/index.ts";
+import { isEngineError, MAX_JSON_DEPTH, tooDeep } from "../engine/index.ts";
 
 export const PROBLEM_BASE = "https://plainrun.dev/problems/";
 
@@ -87,9 +87,6 @@ export function fieldErrors(items: ValidationItem[], context: string | undefined
   return out;
 }
 
-/** How deep a JSON body may nest: deeper bodies are refused before any code walks them. */
-export const MAX_JSON_DEPTH = 64;
-
 const SUSPECT_KEY = /"(?:__proto__|constructor|prototype)"|\\u/;
 
 /**
@@ -123,7 +120,8 @@ export function parseJsonBody(text: string): unknown {
       `The body has a "${forbidden}" key, which is not allowed.`,
     );
   }
-  const where = tooDeep(value, MAX_JSON_DEPTH);
+  // Deeper bodies are refused before any code walks them.
+  const where = tooDeep(value);
   if (where !== undefined) {
     const field = where || "(body)";
     const message = `nested deeper than ${MAX_JSON_DEPTH} levels`;
@@ -132,22 +130,6 @@ export function parseJsonBody(text: string): unknown {
     });
   }
   return value;
-}
-
-/** The dotted path where `value` nests deeper than `max` (without recursion), else undefined. */
-function tooDeep(value: unknown, max: number): string | undefined {
-  const stack: Array<[unknown, number, string]> = [[value, 0, ""]];
-  while (stack.length > 0) {
-    const [v, depth, path] = stack.pop() as [unknown, number, string];
-    if (v === null || typeof v !== "object") continue;
-    if (depth >= max) return path;
-    for (const [k, child] of Object.entries(v)) {
-      if (child !== null && typeof child === "object") {
-        stack.push([child, depth + 1, path ? `${path}.${k}` : k]);
-      }
-    }
-  }
-  return undefined;
 }
 
 export function errorToProblem(err: unknown, request: FastifyRequest): ProblemBody {

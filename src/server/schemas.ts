@@ -2,6 +2,7 @@
 // them) and the problem document. Route-specific request schemas live beside their handlers.
 // Named schemas are registered in `apiRegistry` and become components of the OpenAPI document.
 import { z } from "zod";
+import { RUN_STATUSES, STAGES, TRIGGER_TYPES } from "../store/index.ts";
 
 export const apiRegistry = z.registry<{ id: string; description?: string }>();
 
@@ -9,18 +10,6 @@ function named<T extends z.ZodType>(id: string, schema: T, description?: string)
   apiRegistry.add(schema, description ? { id, description } : { id });
   return schema;
 }
-
-export const RUN_STATUS = [
-  "Pending",
-  "Running",
-  "AwaitingAnswer",
-  "Succeeded",
-  "Failed",
-  "Cancelled",
-  "TimedOut",
-] as const;
-export const TRIGGERS = ["manual", "email", "api", "schedule", "rerun", "test"] as const;
-export const STAGE = ["draft", "published"] as const;
 
 export const JsonObject = z.record(z.string(), z.unknown());
 
@@ -60,12 +49,12 @@ export const QuestionInfo = z.object({
 const runShape = {
   id: z.string(),
   process_id: z.string(),
-  stage: z.enum(STAGE),
+  stage: z.enum(STAGES),
   version: z.int().nullable().describe("The published version that ran; null for draft runs."),
   source_hash: z.string(),
-  trigger: z.enum(TRIGGERS),
+  trigger: z.enum(TRIGGER_TYPES),
   trigger_details: JsonObject,
-  status: z.enum(RUN_STATUS),
+  status: z.enum(RUN_STATUSES),
   inputs: JsonObject,
   file_ids: z.array(z.string()),
   outputs: JsonObject.nullable(),

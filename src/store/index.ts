@@ -1,12 +1,6 @@
 // The store: schema, migrations and queries, the same on SQLite and PostgreSQL.
 
 export type { DialectName, StoreDialect } from "./dialects/dialect.ts";
-export type {
-  ClaimedRun,
-  ClaimOptions as HotClaimOptions,
-  FinishedRun,
-  HotPath,
-} from "./hot/hotPath.ts";
 export {
   dataDirUrl,
   type OpenStoreOptions,
@@ -14,18 +8,24 @@ export {
   SQLITE_FILE,
   type Store,
 } from "./openStore.ts";
-export { type ClaimOptions, claimRuns } from "./queries/claimRuns.ts";
+export {
+  type ClaimOptions,
+  claimByIds,
+  claimExpired,
+  selectPending,
+} from "./queries/claimRuns.ts";
 export { countRunsByStatus } from "./queries/countRuns.ts";
 export type { Db } from "./queries/db.ts";
 export { type FileMeta, getFileMetas, getFiles, insertFiles } from "./queries/files.ts";
+export { type FinishedRun, finishPending, finishRuns } from "./queries/finishRuns.ts";
 export { getRun, getRuns } from "./queries/getRuns.ts";
 export {
   getIdempotencyKey,
   type IdempotencyKeyRow,
   insertIdempotencyKeys,
 } from "./queries/idempotencyKeys.ts";
-export { insertRuns } from "./queries/insertRuns.ts";
-export { listRuns, type RunFilter, SUMMARY_COLUMNS } from "./queries/listRuns.ts";
+export { insertRuns, type NewRunFields, newRunRow } from "./queries/insertRuns.ts";
+export { listRuns, type RunFilter } from "./queries/listRuns.ts";
 export {
   findProcess,
   findProcessByName,
@@ -41,6 +41,15 @@ export {
   processActivity,
   uuidFloor,
 } from "./queries/runActivity.ts";
+export {
+  CLAIMED_COLUMNS,
+  type ClaimedRun,
+  RUN_COLUMNS,
+  type RunColumn,
+  type RunSummaryRow,
+  SUMMARY_COLUMNS,
+  type SummaryColumn,
+} from "./queries/runColumns.ts";
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
 export { getSource, insertSource } from "./queries/sources.ts";
 export { type RunGuard, updateRun } from "./queries/updateRun.ts";

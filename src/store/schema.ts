@@ -2,41 +2,24 @@
 // text and flags as 0/1 integers, so that both dialects hold exactly the same values.
 import type { Insertable, Selectable } from "kysely";
 
-/** Run statuses, spelled as in PRODUCT.md. */
-export type RunStatus =
-  | "Pending"
-  | "Running"
-  | "AwaitingAnswer"
-  | "Succeeded"
-  | "Failed"
-  | "Cancelled"
-  | "TimedOut";
+// The lists of statuses, stages and triggers: the one place they are spelled (the API's
+// schemas, the CLI and the engine's checks use these).
 
 export const FINAL_STATUSES = ["Succeeded", "Failed", "Cancelled", "TimedOut"] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
-export const RUN_STATUSES: readonly RunStatus[] = [
-  "Pending",
-  "Running",
-  "AwaitingAnswer",
-  ...FINAL_STATUSES,
-];
+/** Run statuses, spelled as in PRODUCT.md. */
+export const RUN_STATUSES = ["Pending", "Running", "AwaitingAnswer", ...FINAL_STATUSES] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export function isFinalStatus(s: RunStatus): s is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(s);
 }
 
-export type Stage = "draft" | "published";
-export const STAGES: readonly Stage[] = ["draft", "published"];
+export const STAGES = ["draft", "published"] as const;
+export type Stage = (typeof STAGES)[number];
 
-export type TriggerType = "manual" | "email" | "api" | "schedule" | "rerun" | "test";
-export const TRIGGER_TYPES: readonly TriggerType[] = [
-  "manual",
-  "email",
-  "api",
-  "schedule",
-  "rerun",
-  "test",
-];
+export const TRIGGER_TYPES = ["manual", "email", "api", "schedule", "rerun", "test"] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 export interface ProcessesTable {
   id: string;

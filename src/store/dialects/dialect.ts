@@ -1,7 +1,6 @@
 // What differs between SQLite and PostgreSQL, behind one small interface (as Kysely does
 // per dialect folder). Everything else in the store is the same query on both.
-import type { Kysely, SelectQueryBuilder } from "kysely";
-import type { HotPath } from "../hot/hotPath.ts";
+import type { Kysely } from "kysely";
 import type { Database } from "../schema.ts";
 
 export type DialectName = "sqlite" | "postgres";
@@ -17,17 +16,19 @@ export interface StoreDialect {
    * (SQLite: BEGIN IMMEDIATE, so busy_timeout applies instead of a snapshot error).
    */
   writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
-  /** Adds row locking to a claim's candidate subquery (Postgres: FOR UPDATE SKIP LOCKED). */
-  lockForClaim<O>(
-    qb: SelectQueryBuilder<Database, "runs", O>,
-  ): SelectQueryBuilder<Database, "runs", O>;
+  /** Ends a claim's candidate query: locks the rows, skipping locked ones (Postgres: FOR UPDATE SKIP LOCKED). */
+  readonly lockRows: string;
   /** Tells other processes (Postgres NOTIFY; delivered at commit when inside a transaction). */
   notify(db: Kysely<Database>, channel: string, payload: string): Promise<void>;
   /** Listens for notify(); SQLite has no cross-process signal, so callers poll. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Write transactions worth running at once (SQLite: 1, one writer; Postgres: by pool size). */
   readonly writeConcurrency: number;
-  /** The engine's per-run statements, precompiled for this dialect (see hot/hotPath.ts). */
-  readonly hot: HotPath;
+  /**
+   * Runs one of the per-run statements (queries/statements.ts) and returns its rows.
+   * SQLite: prepared once per text and run on the connection a writeTransaction holds
+   * (only there: outside one it refuses); Postgres: sent as is on db.
+   */
+  exec<R>(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<R[]>;
   destroy(): Promise<void>;
 }

@@ -1,8 +1,7 @@
 // PostgreSQL through pg: a pool (optionally pinned to a schema), SKIP LOCKED claims,
 // LISTEN/NOTIFY wake-ups.
-import { Kysely, PostgresDialect, type SelectQueryBuilder, sql } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { postgresHotPath } from "../hot/postgres.ts";
 import type { Database } from "../schema.ts";
 import type { StoreDialect } from "./dialect.ts";
 
@@ -42,10 +41,12 @@ export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
     schema: opts.schema,
     db,
     writeTransaction: (fn) => db.transaction().execute(fn),
-    hot: postgresHotPath(),
+    async exec<R>(conn: Kysely<Database>, text: string, params: readonly unknown[]) {
+      return (await conn.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows;
+    },
     // Half the pool, so reads (lists, renewals, cancels) still find a connection.
     writeConcurrency: Math.max(1, Math.min(8, Math.floor((opts.poolSize ?? 10) / 2))),
-    lockForClaim: <O>(qb: SelectQueryBuilder<Database, "runs", O>) => qb.forUpdate().skipLocked(),
+    lockRows: " for update skip locked",
     async notify(conn, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(conn);
     },

@@ -2,8 +2,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, type SelectQueryBuilder, SqliteDialect } from "kysely";
-import { sqliteHotPath } from "../hot/sqlite.ts";
+import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../schema.ts";
 import type { StoreDialect } from "./dialect.ts";
 
@@ -93,6 +92,8 @@ export function createSqliteDialect(path: string): StoreDialect {
   const begin = raw.prepare("begin immediate");
   const commit = raw.prepare("commit");
   const rollback = raw.prepare("rollback");
+  // exec's statements: few texts (statements.ts builds each once per row count).
+  const prepared = new Map<string, BetterSqlite3.Statement>();
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
@@ -117,9 +118,19 @@ export function createSqliteDialect(path: string): StoreDialect {
         }
       });
     },
-    hot: sqliteHotPath(raw),
+    async exec<R>(_conn: Kysely<Database>, text: string, params: readonly unknown[]) {
+      if (!raw.inTransaction) throw new Error("store: exec runs only inside writeTransaction");
+      let st = prepared.get(text);
+      if (!st) {
+        st = raw.prepare(text);
+        prepared.set(text, st);
+      }
+      if (st.reader) return st.all(params) as R[];
+      st.run(params);
+      return [];
+    },
     writeConcurrency: 1,
-    lockForClaim: <O>(qb: SelectQueryBuilder<Database, "runs", O>) => qb,
+    lockRows: "",
     notify: async () => {},
     listen: async () => async () => {},
     async destroy() {

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import type { RunStatus, Stage, TriggerType } from "../schema.ts";
 import type { Db } from "./db.ts";
+import { SUMMARY_COLUMNS } from "./runColumns.ts";
 
 export interface RunFilter {
   processId?: string;
@@ -19,37 +20,6 @@ export interface RunFilter {
   beforeId?: string;
   limit: number;
 }
-
-/** The columns of a run summary: everything but the interpreter state and timeline. */
-export const SUMMARY_COLUMNS = [
-  "id",
-  "process_id",
-  "stage",
-  "version",
-  "source_hash",
-  "trigger",
-  "trigger_details",
-  "status",
-  "inputs",
-  "file_ids",
-  "outputs",
-  "log",
-  "error",
-  "question",
-  "rerun_of",
-  "archived",
-  "attempts",
-  "recoveries",
-  "time_used_ms",
-  "time_limit_ms",
-  "cancel_requested",
-  "cancelled_by",
-  "event_seq",
-  "created_at",
-  "started_at",
-  "finished_at",
-  "updated_at",
-] as const;
 
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,6 +1,9 @@
-// Run events: an append-only feed per run, numbered by runs.event_seq (see updateRun.ts).
+// Run events: an append-only feed per run, numbered by runs.event_seq: every write that
+// changes a run row adds its events' count to it and returns the new value.
+import type { StoreDialect } from "../dialects/dialect.ts";
 import type { RunEventRow } from "../schema.ts";
-import { chunks, type Db } from "./db.ts";
+import type { Db } from "./db.ts";
+import { batches, statementText, valueRows } from "./statements.ts";
 
 export interface NewEvent {
   type: string;
@@ -27,8 +30,22 @@ export function numberEvents(
   }));
 }
 
-export async function insertEvents(db: Db, rows: RunEventRow[]): Promise<void> {
-  for (const part of chunks(rows, 5)) await db.insertInto("run_events").values(part).execute();
+const insertText = statementText(
+  (n) =>
+    `insert into run_events (run_id, seq, at, type, data) values ${valueRows(n, "(?, ?, ?, ?, ?)")}`,
+);
+
+/** Appends events (numbered by numberEvents), many rows per statement. */
+export async function insertEvents(
+  dialect: StoreDialect,
+  db: Db,
+  rows: readonly RunEventRow[],
+): Promise<void> {
+  for (const part of batches(dialect, rows, 5, 64)) {
+    const params: unknown[] = [];
+    for (const e of part) params.push(e.run_id, e.seq, e.at, e.type, e.data);
+    await dialect.exec(db, insertText(dialect, part.length), params);
+  }
 }
 
 export async function listEvents(

@@ -1,6 +1,9 @@
-// The one way a run row changes after insert: an UPDATE guarded by what the writer expects
-// (status, lease owner, event counter), which also reserves sequence numbers for its events.
-// A guard that does not hold changes nothing, so a final state can never be overwritten.
+// A guarded change to one run (cancel, answer, archive, checkpoint, question, hand-back):
+// an UPDATE guarded by what the writer expects (status, lease owner, event counter), which
+// also reserves sequence numbers for its events. A guard that does not hold changes nothing,
+// so a final state can never be overwritten. The other writes of a run row, each guarded
+// the same way: claimRuns.ts (claimByIds, claimExpired), finishRuns.ts (finishRuns,
+// finishPending) and renewLeases.ts.
 import type { Updateable } from "kysely";
 import type { RunStatus, RunsTable } from "../schema.ts";
 import type { Db } from "./db.ts";
