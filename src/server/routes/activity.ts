@@ -5,8 +5,13 @@ import { resolve } from "node:path";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine } from "../../engine/index.ts";
-import { countRunsPerHour, processActivity, type RunStatus } from "../../store/index.ts";
-import { problems, RUN_STATUS } from "../schemas.ts";
+import {
+  countRunsPerHour,
+  processActivity,
+  RUN_STATUSES,
+  type RunStatus,
+} from "../../store/index.ts";
+import { problems } from "../schemas.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,7 +55,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
             hours: z.array(
               z.object({
                 start: z.string(),
-                counts: z.partialRecord(z.enum(RUN_STATUS), z.int()),
+                counts: z.partialRecord(z.enum(RUN_STATUSES), z.int()),
               }),
             ),
           }),
@@ -91,7 +96,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
             items: z.array(
               z.object({
                 process_id: z.string(),
-                last_run_status: z.enum(RUN_STATUS).nullable(),
+                last_run_status: z.enum(RUN_STATUSES).nullable(),
                 last_run_at: z.string().nullable(),
                 runs_24h: z.int(),
               }),
