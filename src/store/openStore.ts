@@ -85,7 +85,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     allowUnorderedMigrations: true,
     ...(dialect.schema ? { migrationTableSchema: dialect.schema } : {}),
   });
-  const { error } = await migrator.migrateToLatest();
+  // Kysely's migrator first lists the tables of every schema, which fails with "schema …
+  // does not exist" (3F000) when another process drops a schema meanwhile (tests, one
+  // schema each, do so all the time): that is not about ours, so try again.
+  let { error } = await migrator.migrateToLatest();
+  for (let i = 0; i < 5 && (error as { code?: string } | undefined)?.code === "3F000"; i++) {
+    ({ error } = await migrator.migrateToLatest());
+  }
   if (error) {
     await dialect.destroy();
     throw error;
