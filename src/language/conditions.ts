@@ -2,7 +2,8 @@
 // parentheses. In `whose` mode the left side of each comparison is a field of the item.
 import type { CompareOp, Condition, Expr, ItemFieldExpr } from "./ast.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
-import { parseArith, parseExpr, readNameWords } from "./expressions.ts";
+import { suggestPhrase } from "./diagnostics.ts";
+import { parseArith, parseExpr, readNameWords, startsOperand } from "./expressions.ts";
 import type { Token } from "./lexer.ts";
 import { COMPARISONS, type ComparisonMeaning, OR_MORE } from "./phrasings.ts";
 import { ARTICLES, STOP_WORDS, UNITS } from "./words.ts";
@@ -111,7 +112,7 @@ const EXPRESSION_PUNCT = new Set(["+", "-", "*", "/", "'s", "'", "=", "!=", ">",
 function continuesExpression(t: Token | undefined): boolean {
   if (!t) return false;
   if (t.kind === "punct") return EXPRESSION_PUNCT.has(t.text);
-  return t.kind === "word" && (EXPRESSION_WORDS.has(t.lower) || UNITS[t.lower] !== undefined);
+  return t.kind === "word" && (EXPRESSION_WORDS.has(t.lower) || Object.hasOwn(UNITS, t.lower));
 }
 
 function parseItemField(c: Cursor): ItemFieldExpr {
@@ -309,6 +310,7 @@ function parseComparison(c: Cursor, whose: Mode): Condition {
       return c.unexpected("'does not contain', 'does not start with' or 'does not end with'");
     }
     if (t.kind === "word") missingIs(c, t);
+    misspeltInName(c, left);
     return truthy;
   }
   const m = phrase.means;
@@ -350,6 +352,25 @@ function parseComparison(c: Cursor, whose: Mode): Condition {
   if (op === "is" && !m.negate) op = orMore(c) ?? op;
   const cond: Condition = { kind: "compare", op, left, right, span: spanOf(left.span, c.last()) };
   return m.negate ? { kind: "not", operand: cond, span: cond.span } : cond;
+}
+
+/**
+ * `the total exceds 5`: a name swallowed a misspelt comparison word (names may hold any
+ * word). When a value follows and the name's last word is close to a comparison phrase,
+ * say so.
+ */
+function misspeltInName(c: Cursor, left: Expr): void {
+  if (left.kind !== "name" || !startsOperand(c.peek())) return;
+  const words = left.text.split(/\s+/);
+  if (words.length < 3) return;
+  const last = words[words.length - 1]!.toLowerCase();
+  const near = suggestPhrase([last], 0);
+  if (!near || !COMPARISONS.some((p) => p.phrase === near)) return;
+  c.fail(
+    `I don't understand '${words.slice(1).join(" ")}' here. Did you mean '${near}'?`,
+    left.span,
+    near,
+  );
 }
 
 /** `the total greater than 3`: an ordering without its `is` is an error that says so. */

@@ -3,6 +3,7 @@
 import type { Span } from "./ast.ts";
 import { clip, suggestPhrase } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
+import { DATE_HINT, MONTHS, WORD_HINTS } from "./phrasings.ts";
 import { STOP_WORDS } from "./words.ts";
 
 /** How deeply parentheses, `not`, aggregates and interpolations may nest in one line. */
@@ -36,6 +37,23 @@ export interface Mark {
 }
 
 const NO_STOPS: ReadonlySet<string> = new Set();
+
+const MONTH_WORDS = new Set([...MONTHS, ...MONTHS.map((m) => m.slice(0, 3))]);
+
+/**
+ * A whole-phrase hint for the unexpected token at `index`: a date without quotes, a
+ * number written with spaces (`10 000`), or a word from WORD_HINTS.
+ */
+function hintAt(tokens: readonly Token[], index: number): string | undefined {
+  const t = tokens[index]!;
+  const prev = tokens[index - 1];
+  if (t.kind === "word" && MONTH_WORDS.has(t.lower)) return DATE_HINT;
+  if (t.kind === "number" && prev?.kind === "number" && /^\d{3}$/.test(t.text)) {
+    return `write ${prev.text}${t.text} or ${prev.text},${t.text} (a number has no spaces)`;
+  }
+  if (t.kind === "word" && Object.hasOwn(WORD_HINTS, t.lower)) return WORD_HINTS[t.lower];
+  return undefined;
+}
 
 export function spanOf(from: Span, to: Span): Span {
   return { line: from.line, col: from.col, endLine: to.endLine, endCol: to.endCol };
@@ -202,7 +220,9 @@ export class Cursor {
     let message = expected
       ? `I expected ${expected} but found '${clip(words, 60)}'`
       : `I don't understand '${clip(words, 60)}' here`;
-    if (suggestion) message += `. Did you mean '${suggestion}'?`;
+    const hint = hintAt(this.tokens, index);
+    if (hint) message += `: ${hint}`;
+    else if (suggestion) message += `. Did you mean '${suggestion}'?`;
     const last = this.tokens[this.tokens.length - 1] ?? t;
     throw new ParseError(message, spanOf(t, last), words, suggestion);
   }

@@ -16,7 +16,7 @@ import {
   ROUNDING_PHRASES,
   WEEKDAYS,
 } from "./phrasings.ts";
-import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS } from "./words.ts";
+import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS, VOCABULARY } from "./words.ts";
 
 /** A full expression: arithmetic, then any postfix word operations (`rounded`, `whose`…). */
 export function parseExpr(c: Cursor): Expr {
@@ -296,7 +296,7 @@ function parseWordPrimary(c: Cursor, t: Token): Expr {
     c.fail(`Names start with 'the': write 'the ${c.peek(1)?.text ?? "…"}'`, t);
   }
   const expected = "a value (a number, a quoted text, or a name starting with 'the')";
-  if (!c.isStop(t.lower) && !c.suggestsPhrase()) {
+  if (!c.isStop(t.lower) && !VOCABULARY.has(t.lower) && !c.suggestsPhrase()) {
     // `say total`: a name without its `the`.
     const mark = c.mark();
     const words = readNameWords(c);
@@ -322,7 +322,7 @@ function parseTheForm(c: Cursor): Expr {
   if (lower === "above") return { kind: "above", span };
   if (lower === "current date") return { kind: "now", which: "date", span };
   if (lower === "current time") return { kind: "now", which: "datetime", span };
-  const fn = words.length === 1 ? AGGREGATES[lower] : undefined;
+  const fn = words.length === 1 && hasOwn(AGGREGATES, lower) ? AGGREGATES[lower] : undefined;
   const of = c.isWord("of") && !c.extraStops.has("of");
   if (of && words.length === 1 && hasOwn(PERIOD_EDGES, lower)) {
     // `the end of the month`, `the start of the year`.
@@ -405,7 +405,7 @@ export function readFieldName(c: Cursor, what: string): { field: string; end: To
 function finishPrimary(c: Cursor, base: Expr, unitable: boolean): Expr {
   let e = base;
   const u = c.peek();
-  if (unitable && u?.kind === "word" && UNITS[u.lower] && !c.extraStops.has(u.lower)) {
+  if (unitable && u?.kind === "word" && hasOwn(UNITS, u.lower) && !c.extraStops.has(u.lower)) {
     c.advance(1);
     e = { kind: "duration", amount: e, unit: UNITS[u.lower]!, span: spanOf(e.span, u) };
     const rel = c.peek();

@@ -1,7 +1,13 @@
 // Splits one source line into tokens. Quoted text keeps its `{…}` interpolations as
 // nested token lists whose columns point into the original line.
 import type { Span } from "./ast.ts";
-import { CONTRACTIONS, CURRENCY_CODES, CURRENCY_SYMBOLS, PERCENT_WORDS } from "./phrasings.ts";
+import {
+  CONTRACTIONS,
+  CURRENCY_CODES,
+  CURRENCY_SYMBOLS,
+  DATE_HINT,
+  PERCENT_WORDS,
+} from "./phrasings.ts";
 
 export type TokenKind = "word" | "number" | "text" | "punct";
 
@@ -39,6 +45,8 @@ const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}_]/u;
 // A comma followed by exactly three digits belongs to the number (1,250); see phrasings.ts.
 const DIGITS_RE = /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
 const AMBIGUOUS_COMMA_RE = /(?:,\d+(?:\.\d+)?)+/y;
+/** `2026-05-04` or `04/05/2026` without quotes would be arithmetic. */
+const UNQUOTED_DATE_RE = /\d{4}-\d{2}-\d{2}(?![\d])|\d{1,2}\/\d{1,2}\/\d{4}(?![\d])/y;
 const SYMBOLS = new Set(CURRENCY_SYMBOLS);
 const CODES = new Set(CURRENCY_CODES.map((c) => c.toLowerCase()));
 const PERCENT_RE = new RegExp(
@@ -156,8 +164,9 @@ class Lexer {
       return null;
     const after = src[end + 2];
     if (after !== undefined && WORD_CHAR_RE.test(after)) return null;
-    const parts = CONTRACTIONS[word.toLowerCase()];
-    if (!parts) return null;
+    const key = word.toLowerCase();
+    if (!Object.hasOwn(CONTRACTIONS, key)) return null;
+    const parts = CONTRACTIONS[key]!;
     this.pos = end + 2;
     const first = this.token("word", start, end - 1, parts[0]);
     const second = this.token("word", end - 1, end + 2, parts[1]);
@@ -187,6 +196,11 @@ class Lexer {
     DIGITS_RE.lastIndex = pos;
     const digits = DIGITS_RE.exec(src);
     if (!digits) return null;
+    UNQUOTED_DATE_RE.lastIndex = pos;
+    const date = UNQUOTED_DATE_RE.exec(src);
+    if (date) {
+      this.fail(start, pos + date[0].length, `'${date[0]}' looks like a date: ${DATE_HINT}`);
+    }
     pos += digits[0].length;
     if (src[pos] === ",") {
       AMBIGUOUS_COMMA_RE.lastIndex = pos;

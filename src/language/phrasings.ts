@@ -341,5 +341,43 @@ export const DATE_FORMATS: readonly string[] = [
   "2026-05-04T09:30:00Z",
 ];
 
+/** The hint for a date written without quotes. */
+export const DATE_HINT = 'write dates in quotes, like "2026-05-04" or "4 May 2026"';
+
 /** Words that start a filter after a list: `the orders whose status is "open"`. */
 export const FILTER_WORDS: readonly string[] = ["whose", "where"];
+
+/**
+ * Statements written as in other tools, and the rewrite the hint shows. `{rest}` is the
+ * rest of the line; `{name}` / `{value}` are split from it at `as`, `=`, `to be` or `to`.
+ */
+export const STATEMENT_REWRITES: Readonly<Record<string, string>> = {
+  print: "say {rest}",
+  show: "say {rest}",
+  display: "say {rest}",
+  output: "say {rest}",
+  log: "say {rest}",
+  echo: "say {rest}",
+  write: "say {rest}",
+  return: "the result is {rest}",
+  calculate: "{name} is {value}",
+  compute: "{name} is {value}",
+  assign: "{name} is {value}",
+  make: "{name} is {value}",
+  let: "{name} is {value}",
+  store: "{name} is {value}",
+  loop: "for each {rest}",
+  foreach: "for each {rest}",
+  iterate: "for each {rest}",
+  while: "repeat N times (there is no 'while'; loop over a list with 'for each X in the Xs')",
+};
+
+/** Words that, where a value or the end of the line was expected, get a whole-phrase hint. */
+export const WORD_HINTS: Readonly<Record<string, string>> = {
+  with: "to filter a list, write 'the orders whose status is \"open\"' (or 'where the status is \"open\"')",
+  which: "to filter a list, write 'the orders whose status is \"open\"'",
+  that: "to filter a list, write 'the orders whose status is \"open\"'",
+  having: "to filter a list, write 'the orders whose status is \"open\"'",
+  equal: "write 'is equal to' or 'is'",
+  than: "write 'is greater than' or 'is less than'",
+};

@@ -26,7 +26,7 @@ import {
 import type { Token } from "./lexer.ts";
 import { type LineNode, lineSpan, lineWords } from "./lines.ts";
 import { pluralOf } from "./names.ts";
-import { COUNT_ADVERBS, VERB_SYNONYMS } from "./phrasings.ts";
+import { COUNT_ADVERBS, STATEMENT_REWRITES, VERB_SYNONYMS } from "./phrasings.ts";
 import { matchCall, parsePhrase } from "./procedures.ts";
 import { STATEMENT_VERBS } from "./words.ts";
 
@@ -354,12 +354,38 @@ function unknownStatement(c: Cursor, node: LineNode, ctx: StmtContext): never {
       `the ${first.text}`,
     );
   }
-  const verbs = [...STATEMENT_VERBS, ...ctx.procedures.keys()];
+  const shown = words.length > 60 ? `${words.slice(0, 60)}…` : words;
+  const rewrite =
+    first.kind === "word" ? rewriteOf(first.lower, c.textFrom(c.peek(1) ?? first)) : null;
+  if (rewrite) {
+    throw new ParseError(
+      `I don't know how to '${shown}'. Write '${rewrite}'`,
+      spanOf(first, c.tokens[c.tokens.length - 1]!),
+      words,
+      rewrite,
+    );
+  }
+  // Only a verb that starts with the same letter: `set` is not a misspelt `get`.
+  const verbs = [...STATEMENT_VERBS, ...ctx.procedures.keys()].filter(
+    (v) => v[0] === first.lower[0],
+  );
   const suggestion = first.kind === "word" ? suggestWord(first.lower, verbs) : undefined;
-  let message = `I don't know how to '${words.length > 60 ? `${words.slice(0, 60)}…` : words}'`;
+  let message = `I don't know how to '${shown}'`;
   message += suggestion ? `. Did you mean '${suggestion}'?` : "";
   void node;
   throw new ParseError(message, spanOf(first, c.tokens[c.tokens.length - 1]!), words, suggestion);
+}
+
+/** The rewrite of a statement written as in other tools (phrasings.ts STATEMENT_REWRITES). */
+function rewriteOf(verb: string, rest: string): string | null {
+  if (!Object.hasOwn(STATEMENT_REWRITES, verb)) return null;
+  const template = STATEMENT_REWRITES[verb]!;
+  if (template.includes("{name}")) {
+    const m = /^(the .+?)\s+(?:as|=|to be|be|to)\s+(.+)$/i.exec(rest.trim());
+    if (!m) return null;
+    return template.replace("{name}", m[1]!).replace("{value}", m[2]!);
+  }
+  return template.replace("{rest}", rest.trim());
 }
 
 function shapeWord(c: Cursor, expected: string): "list" | "record" {
@@ -429,7 +455,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     return s;
   }
   const builtin = STATEMENT_VERBS.includes(verb);
-  const means = VERB_SYNONYMS[verb] ?? verb;
+  const means = Object.hasOwn(VERB_SYNONYMS, verb) ? VERB_SYNONYMS[verb]! : verb;
   if (!builtin && ctx.procedures.has(verb)) {
     c.advance(1);
     return parseCall(c, start, node, ctx);

@@ -1,6 +1,17 @@
 // The fixed vocabulary of the language: words that end a name, statement verbs,
 // duration units, aggregate words, and phrases used for "did you mean" suggestions.
 import type { AggregateFn, DurationUnit } from "./ast.ts";
+import {
+  COMPARISONS,
+  COUNT_ADVERBS,
+  DAY_WORDS,
+  MONTHS,
+  NUMBER_WORDS,
+  OR_MORE,
+  ROUNDING_PHRASES,
+  STATEMENT_REWRITES,
+  WEEKDAYS,
+} from "./phrasings.ts";
 
 /** Words that cannot be part of a name: a name's words stop before any of these. */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
@@ -180,8 +191,8 @@ export const AGGREGATES: Readonly<Record<string, AggregateFn>> = {
   last: "last",
 };
 
-/** Phrases of the language, for suggestions when a word is misspelt. */
-export const KNOWN_PHRASES: readonly string[] = [
+/** Phrases of the language, for suggestions when a word is misspelt (phrasings.ts too). */
+const OWN_PHRASES: readonly string[] = [
   "as follows",
   "divided by",
   "multiplied by",
@@ -242,3 +253,31 @@ export const KNOWN_PHRASES: readonly string[] = [
   "months",
   "years",
 ];
+
+/** Every phrase of up to three words the language knows, for "did you mean". */
+export const KNOWN_PHRASES: readonly string[] = [
+  ...new Set([
+    ...OWN_PHRASES,
+    ...COMPARISONS.map((p) => p.phrase).filter((p) => /^[a-z]/.test(p)),
+    ...OR_MORE.map((p) => p.phrase),
+    ...ROUNDING_PHRASES.map((p) => p.phrase),
+  ]),
+].filter((p) => p.split(" ").length <= 3);
+
+/**
+ * Every word the language itself uses. A hint never turns one of these into a fact
+ * name (`the either`) or a procedure verb.
+ */
+export const VOCABULARY: ReadonlySet<string> = new Set([
+  ...STOP_WORDS,
+  ...STATEMENT_VERBS,
+  ...Object.keys(UNITS),
+  ...Object.keys(NUMBER_WORDS),
+  ...Object.keys(COUNT_ADVERBS),
+  ...Object.keys(DAY_WORDS),
+  ...Object.keys(STATEMENT_REWRITES),
+  ...WEEKDAYS,
+  ...MONTHS,
+  ...[...COMPARISONS, ...OR_MORE, ...ROUNDING_PHRASES].flatMap((p) => p.phrase.split(" ")),
+  ...["true", "false", "yes", "no", "nothing", "today", "now", "each", "follows", "following"],
+]);

@@ -26,8 +26,9 @@ describe("diagnostics", () => {
 
   it("suggests known phrases", () => {
     expect(parse("the x is the y divded by 2\n").diagnostics[0]!.suggestion).toBe("divided by");
+    // The whole phrase, `is` included (phrasings.ts knows `is greater than`).
     expect(parse("if the x is grater than 3 then\n  say 1\n").diagnostics[0]!.suggestion).toBe(
-      "greater than",
+      "is greater than",
     );
     expect(parse("the x is the y roundd to 2 decimals\n").diagnostics[0]?.suggestion).toBe(
       "rounded to",
