@@ -112,6 +112,30 @@ describe("plainrun run", () => {
     expect(r.stderr).toMatch(/broken\.plain:1:\d+: /);
   });
 
+  it("gives one JSON object with --json when the source does not compile", async () => {
+    const path = file("invalid.plain", 'say "ok"\nprint the total\nthe x is 12,50\n');
+    const r = await plainrun(["run", path, "--json"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      status: "Invalid",
+      outputs: {},
+      log: [],
+      question: null,
+      error: { line: 2, message: "I don't know how to 'print the total'. Write 'say the total'" },
+    });
+    expect(out.diagnostics).toHaveLength(2);
+    expect(out.diagnostics[0]).toEqual({
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 16,
+      message: "I don't know how to 'print the total'. Write 'say the total'",
+      hint: "say the total",
+    });
+    expect(out.diagnostics[1]).toMatchObject({ line: 3, hint: null });
+  });
+
   it("stops a runaway loop at the time limit with TimedOut", async () => {
     const path = file("loop.plain", "the n is 0\nrepeat 1000000000 times\n  add 1 to the n\n");
     const r = await plainrun(["run", path, "--json", "--time-limit", "1"]);

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { AnswerError } from "../../interpreter/index.ts";
 import type { Json, QuestionInfo } from "../../interpreter/types.ts";
-import { formatDiagnostic } from "../../language/index.ts";
+import { type Diagnostic, formatDiagnostic } from "../../language/index.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { parseFileFlag, parseInputFlag, parseLooseJson, readInputsFile } from "../inputs.ts";
 import { type RunView, runLocally, SourceError } from "../localRun.ts";
@@ -32,7 +32,10 @@ export function registerRun(cmd: Command): void {
     .option("--inputs <file.json>", "a JSON object of inputs, like the examples' `inputs`")
     .option("--file <name=path>", "a file input (repeatable)", collect, [])
     .option("--answer <value>", "answers the next open question, in turn (repeatable)", collect, [])
-    .option("--json", "print one JSON object {status, outputs, log, error, question}")
+    .option(
+      "--json",
+      "print one JSON object {status, outputs, log, error, question} (status Invalid with diagnostics when the source does not compile)",
+    )
     .option("--time-limit <seconds>", "stop the run after this many seconds", "600")
     .action(async (file: string, flags: RunFlags) => {
       const limit = Number(flags.timeLimit);
@@ -72,6 +75,9 @@ export function registerRun(cmd: Command): void {
       } catch (err) {
         if (err instanceof SourceError) {
           for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(file, d)}\n`);
+          // With --json every outcome is one object on stdout, a source that does not
+          // compile too: status "Invalid", each problem with its line, column and hint.
+          if (flags.json) process.stdout.write(`${JSON.stringify(invalidJson(err.diagnostics))}\n`);
           process.exitCode = 1;
           return;
         }
@@ -88,6 +94,27 @@ export function registerRun(cmd: Command): void {
       }
       process.exitCode = result.status === "Succeeded" ? 0 : 1;
     });
+}
+
+/** `{"status":"Invalid", …, "diagnostics":[{line, column, endLine, endColumn, message, hint}]}`. */
+function invalidJson(diagnostics: Diagnostic[]) {
+  const list = diagnostics.map((d) => ({
+    line: d.line,
+    column: d.col,
+    endLine: d.endLine,
+    endColumn: d.endCol,
+    message: d.message,
+    hint: d.suggestion ?? null,
+  }));
+  const first = list[0];
+  return {
+    status: "Invalid",
+    outputs: {},
+    log: [],
+    error: first ? { line: first.line, message: first.message } : null,
+    question: null,
+    diagnostics: list,
+  };
 }
 
 async function askOnTerminal(q: QuestionInfo): Promise<Json | null> {
