@@ -1,6 +1,7 @@
 // Processes and their versions: a draft that must compile to be saved, published versions
 // that never change, restore from a version into the draft.
 import type { Json } from "../interpreter/types.ts";
+import { normalizeName } from "../language/index.ts";
 import {
   findProcess,
   findProcessByName,
@@ -88,9 +89,7 @@ function checkStarred(list: unknown): string[] {
   if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) {
     throw new EngineError("invalid", "Starred outputs must be a list of output names.");
   }
-  return [
-    ...new Set(list.map((x) => x.trim().replace(/\s+/g, " ").toLowerCase().replace(/^the /, ""))),
-  ];
+  return [...new Set(list.map((x) => normalizeName(x)))];
 }
 
 function refuseErrors(c: CompileSummary, what: string): void {

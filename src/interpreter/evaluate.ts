@@ -2,6 +2,7 @@
 import pluralize from "pluralize";
 import type { AggregateFn, Condition, Expr, NameRef } from "../language/ast.ts";
 import { suggestWord } from "../language/diagnostics.ts";
+import { normalizeName } from "../language/names.ts";
 import { aggregate } from "./aggregates.ts";
 import { sortCompare } from "./compare.ts";
 import {
@@ -35,7 +36,7 @@ import type { Rt } from "./runtime.ts";
 import { parseTable } from "./tables.ts";
 import { formatValue, joinList, replaceText, splitText, toCase, trimText } from "./text.ts";
 import type { DecimalValue, Value } from "./types.ts";
-import { describeValue, isDuration, isFile, isRecord, looseKey, recordField } from "./values.ts";
+import { describeValue, isDuration, isFile, isRecord, recordField } from "./values.ts";
 
 export type CExpr = (rt: Rt) => Value;
 export type CCond = (rt: Rt) => boolean;
@@ -107,11 +108,11 @@ function fieldOfNothing(
     }
     if (isRecord(holder) && recordField(holder, parentField) === undefined) {
       const keys = Object.keys(holder.f);
-      const near = suggestWord(looseKey(parentField), keys.map(looseKey));
+      const near = suggestWord(normalizeName(parentField), keys.map(normalizeName));
       const owner = describeExpr(e.target.target);
       message += ` (${owner} has no field "${parentField}"`;
       message += near
-        ? `; did you mean "${keys.find((k) => looseKey(k) === near)}"?)`
+        ? `; did you mean "${keys.find((k) => normalizeName(k) === near)}"?)`
         : keys.length
           ? `; its fields are ${keys.map((k) => `"${k}"`).join(", ")})`
           : ")";

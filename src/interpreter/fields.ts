@@ -2,13 +2,13 @@
 // count, a date's weekday, a file's name…). `the rows' "amount"`: every item's field.
 
 import { suggestWord } from "../language/diagnostics.ts";
-import { singularOf } from "../language/names.ts";
+import { normalizeName, singularOf } from "../language/names.ts";
 import { asDateLike, dateProperty, durationProperty } from "./dates.ts";
 import { Missing, RunError } from "./errors.ts";
 import { checkTextSize, spend } from "./limits.ts";
 import { charCount } from "./text.ts";
 import type { FileHost, FileValue, RecordValue, Value } from "./types.ts";
-import { describeValue, isFile, looseKey, recordField } from "./values.ts";
+import { describeValue, isFile, recordField } from "./values.ts";
 
 function show(field: string): string {
   return `"${field}"`;
@@ -23,8 +23,8 @@ export function fileText(files: FileHost, f: FileValue): string {
 
 /** `has no field "amuont"; did you mean "amount"?` or `its fields are …`, for messages. */
 export function fieldHint(keys: string[], field: string): string {
-  const near = suggestWord(looseKey(field), keys.map(looseKey));
-  if (near) return `did you mean "${keys.find((k) => looseKey(k) === near)}"?`;
+  const near = suggestWord(normalizeName(field), keys.map(normalizeName));
+  if (near) return `did you mean "${keys.find((k) => normalizeName(k) === near)}"?`;
   if (keys.length === 0) return "it has no fields";
   const shown = keys.slice(0, 12).map((k) => `"${k}"`);
   return `the fields are ${shown.join(", ")}${keys.length > 12 ? ", …" : ""}`;
@@ -44,7 +44,7 @@ export function fieldOf(files: FileHost, v: Value, field: string, owner = "the r
     if (x === undefined) throw missingField(v, field, owner);
     return x;
   }
-  const p = looseKey(field);
+  const p = normalizeName(field);
   if (Array.isArray(v)) {
     switch (p) {
       case "count":
@@ -166,7 +166,7 @@ export function pluck(files: FileHost, v: Value, field: string, owner = "the lis
   const singular = singularOf(field);
   if (
     Array.isArray(v) &&
-    LIST_PROPERTIES.has(looseKey(field)) &&
+    LIST_PROPERTIES.has(normalizeName(field)) &&
     v.every((x) => isRecord(x) && recordField(x, field) === undefined)
   ) {
     return fieldOf(files, v, field);

@@ -1,5 +1,6 @@
 // Value helpers: kinds, safe record access (no prototype is ever touched), deep copies,
 // and how a value is named in an error message.
+import { normalizeName } from "../language/names.ts";
 import { depthBoundError, limits, spend } from "./limits.ts";
 import type {
   DateTimeValue,
@@ -55,18 +56,13 @@ export function newRecord(): RecordValue {
   return { k: "record", f: {} };
 }
 
-/** Normalize a field or fact name for loose matching: lower case, single spaces, no "the ". */
-export function looseKey(name: string): string {
-  return name.trim().toLowerCase().replace(/\s+/g, " ").replace(/^the /, "");
-}
-
 /** A record's field: the exact name first, then ignoring case, spaces and a leading "the". */
 export function recordField(r: RecordValue, name: string): Value | undefined {
   const f = r.f;
   if (hasOwn(f, name)) return f[name];
-  const want = looseKey(name);
+  const want = normalizeName(name);
   for (const k of Object.keys(f)) {
-    if (looseKey(k) === want) return f[k];
+    if (normalizeName(k) === want) return f[k];
   }
   return undefined;
 }
@@ -74,8 +70,8 @@ export function recordField(r: RecordValue, name: string): Value | undefined {
 /** The key under which `name` is stored in the record (existing spelling wins). */
 export function recordKeyFor(r: RecordValue, name: string): string {
   if (hasOwn(r.f, name)) return name;
-  const want = looseKey(name);
-  for (const k of Object.keys(r.f)) if (looseKey(k) === want) return k;
+  const want = normalizeName(name);
+  for (const k of Object.keys(r.f)) if (normalizeName(k) === want) return k;
   return name;
 }
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Engine, ListRunsOptions, RunEvent } from "../../engine/index.ts";
 import type { Json } from "../../interpreter/types.ts";
 import {
+  isFinalStatus,
   RUN_STATUSES,
   type RunStatus,
   STAGES,
@@ -77,8 +78,6 @@ const BulkResult = z.object({
   run: Run.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
-
-const FINAL = new Set<string>(["Succeeded", "Failed", "Cancelled", "TimedOut"]);
 
 /** How many times a header occurs (Node joins repeated ones with ", "). */
 function headerCount(rawHeaders: string[], name: string): number {
@@ -310,7 +309,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
       const fromHeader = typeof header === "string" ? Number(header.trim()) : undefined;
       const after = fromHeader ?? request.query.after ?? 0;
       // A run final now ends its stream at its last event; otherwise at its final status event.
-      const endAt = FINAL.has(run.status) ? run.last_event_seq : Number.POSITIVE_INFINITY;
+      const endAt = isFinalStatus(run.status) ? run.last_event_seq : Number.POSITIVE_INFINITY;
 
       reply.hijack();
       const raw = reply.raw;
@@ -343,7 +342,10 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
         for (const e of events) {
           chunk += `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
           const status = (e.data as { status?: string } | null)?.status;
-          if (e.seq >= endAt || (e.type === "status" && status && FINAL.has(status))) {
+          if (
+            e.seq >= endAt ||
+            (e.type === "status" && status && isFinalStatus(status as RunStatus))
+          ) {
             last = true;
             break;
           }
