@@ -352,10 +352,11 @@ function parseTheForm(c: Cursor): Expr {
     return agg;
   }
   if (of) {
-    // `the email of the customer` is `the customer's email`.
+    // `the email of the customer` is `the customer's email`; like an aggregate's operand,
+    // the value takes the list operations (`the ids of the orders whose status is "open"`).
     c.advance(1);
     c.enter(the);
-    const target = parseUnary(c);
+    const target = parsePostfix(c, parseUnary(c), true);
     c.leave();
     return { kind: "field", target, field: lower, span: spanOf(the, target.span) };
   }
