@@ -19,6 +19,7 @@ import {
   BoundError,
   checkListSize,
   depthBoundError,
+  grow,
   limits,
   MAX_CALL_DEPTH,
   MAX_CHOICE_CHARS,
@@ -27,7 +28,7 @@ import {
   spend,
 } from "./limits.ts";
 import { appendLog } from "./log.ts";
-import { depthOf } from "./measure.ts";
+import { depthOf, sizeOf } from "./measure.ts";
 import { isNumeric, wholeNumber } from "./numbers.ts";
 import { type Rt, syncScope } from "./runtime.ts";
 import type { Scope } from "./state.ts";
@@ -220,11 +221,18 @@ function updateValue(
         checkListSize(cur.length + n);
         spend(n);
         const items = new Array<Value>(n);
-        for (let i = 0; i < n; i++) items[i] = own(v[i]!, fresh, base + 1);
+        let bytes = n;
+        for (let i = 0; i < n; i++) {
+          const x = v[i]!;
+          items[i] = own(x, fresh, base + 1);
+          if (typeof x === "string") bytes += x.length + 3;
+        }
+        grow(bytes);
         for (let i = 0; i < n; i++) cur.push(items[i]!);
       } else {
         checkListSize(cur.length + 1);
         cur.push(own(v, fresh, base + 1));
+        grow(typeof v === "string" ? v.length + 4 : 13);
       }
       return cur;
     }
@@ -308,7 +316,9 @@ function compileStmt(
           }
         }
         const v = value(rt);
+        // Shared, not copied: still held to the depth bound and counted in the state's size.
         if (depthOf(v, limits.depth) > limits.depth) throw depthBoundError();
+        grow(sizeOf([v], limits.stateBytes));
         setFact(rt, as, v);
         setAbove(rt, v);
       };
@@ -348,6 +358,7 @@ function compileStmt(
         }
         if (v.length === 0) return;
         if (rt.top) putOwn(rt.state.loopNames, item, true);
+        grow(12 * v.length);
         rt.state.frames.push({ t: "e", b: body, i: 0, n: 0, list: v.slice(), item });
         setFact(rt, item, copyValue(v[0]!));
       };

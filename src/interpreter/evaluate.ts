@@ -19,7 +19,7 @@ import { dateRefValue, notADate } from "./dateText.ts";
 import { describeExpr } from "./describe.ts";
 import { Missing, NeedValue, RunError } from "./errors.ts";
 import { checkSomeHave, fieldOf, fileText, pluck } from "./fields.ts";
-import { BoundError, checkListSize, checkTextSize, spend } from "./limits.ts";
+import { BoundError, checkListSize, checkTextSize, grow, spend } from "./limits.ts";
 import {
   arith,
   arithError,
@@ -271,6 +271,7 @@ export function compileExpr(e: Expr): CExpr {
       return (rt) => {
         let out = "";
         for (const p of parts) out += typeof p === "string" ? p : formatValue(p(rt));
+        grow(out.length);
         return checkTextSize(out);
       };
     }
@@ -483,7 +484,11 @@ export function compileExpr(e: Expr): CExpr {
             return n;
           };
         case "text":
-          return (rt) => formatValue(x(rt));
+          return (rt) => {
+            const t = formatValue(x(rt));
+            grow(t.length);
+            return t;
+          };
         case "date":
           return (rt) => {
             const v = x(rt);

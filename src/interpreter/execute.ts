@@ -4,11 +4,14 @@ import { type CStmt, compiled } from "./compile.ts";
 import { NeedValue, RunError } from "./errors.ts";
 import { setAbove, setFact } from "./facts.ts";
 import {
+  BoundError,
+  growth,
   Interrupt,
   install,
   limits,
   MAX_ERROR_CHARS,
   MAX_TIMELINE_ENTRIES,
+  setRoom,
   stateBoundError,
 } from "./limits.ts";
 import { stateSize } from "./measure.ts";
@@ -36,25 +39,50 @@ function end(
   return status;
 }
 
-/** When each state's size may next be measured (measuring takes at most a twentieth of the time). */
-const nextMeasure = new WeakMap<ExecState, number>();
+/**
+ * The run's values together are measured (measure.ts: bounded, stops at the cap) when
+ * a slice stops, when the growth counted since the last measure passes its room (limits.ts
+ * `grow`), and otherwise now and then inside long statements, at most 1/20 of the time.
+ */
+interface Measured {
+  /** Earliest time of the next measure by the clock. */
+  next: number;
+  /** Growth counted since the last measure, and the room it had. */
+  grown: number;
+  room: number;
+}
+const measured = new WeakMap<ExecState, Measured>();
 let measuring = false;
 
-/**
- * Whether the run's values together passed their bound. Measured whenever a run stops
- * (its state is then stored) and otherwise at most a twentieth of the time.
- */
-function overStateBound(state: ExecState, always: boolean): boolean {
-  if (measuring) return false;
-  const t0 = performance.now();
-  if (!always && t0 < (nextMeasure.get(state) ?? 0)) return false;
+/** Measures the state: throws the state bound past it, else gives growth new room. */
+function measureState(state: ExecState): void {
+  if (measuring) return;
   measuring = true;
+  const t0 = performance.now();
   try {
-    return stateSize(state, limits.stateBytes) > limits.stateBytes;
+    const cap = limits.stateBytes;
+    const size = stateSize(state, cap);
+    if (size > cap) throw stateBoundError();
+    // Room for growth: what is left under the cap, but at least a quarter of the size, so
+    // that measuring costs a bounded share of the work that grows the state.
+    setRoom(Math.max(cap - size, size / 4, 64 * 1024));
   } finally {
     measuring = false;
     const t1 = performance.now();
-    nextMeasure.set(state, t1 + 20 * (t1 - t0));
+    const m = measured.get(state);
+    if (m) m.next = t1 + 20 * (t1 - t0);
+    else measured.set(state, { next: t1 + 20 * (t1 - t0), grown: 0, room: 0 });
+  }
+}
+
+function overStateBound(state: ExecState, always: boolean): boolean {
+  if (!always && performance.now() < (measured.get(state)?.next ?? 0)) return false;
+  try {
+    measureState(state);
+    return false;
+  } catch (e) {
+    if (e instanceof BoundError) return true;
+    throw e;
   }
 }
 
@@ -129,12 +157,30 @@ function endOfBlock(rt: Rt, frame: Frame): void {
 export function runSlice(program: Program, state: ExecState, opts: SliceOptions): ExecStatus {
   if (state.status !== "Running") return state.status;
   // Inside long statements too, the state's size is looked at now and then.
-  const restore = install(opts.limits, opts.deadline, opts.signal, () => {
-    if (overStateBound(state, false)) throw stateBoundError();
-  });
+  const m = measured.get(state);
+  const restore = install(
+    opts.limits,
+    opts.deadline,
+    opts.signal,
+    () => {
+      if (overStateBound(state, false)) throw stateBoundError();
+    },
+    () => measureState(state),
+    m,
+  );
   try {
+    // A state this runner has not measured yet (new, or read back from JSON) is measured first.
+    if (m === undefined && overStateBound(state, true)) {
+      return end(state, "Failed", null, stateBoundError().message);
+    }
     return sliceWithin(program, state, opts);
   } finally {
+    const g = growth();
+    const after = measured.get(state);
+    if (after) {
+      after.grown = g.grown;
+      after.room = g.room;
+    }
     restore();
   }
 }

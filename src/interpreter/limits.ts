@@ -66,21 +66,57 @@ let clock: Clock = { deadline: undefined, signal: undefined, onLook: undefined }
 let credit = 0;
 const CREDIT = 1 << 16;
 
+/**
+ * Growth accounting: bytes (as the state measure counts them) that statements may have
+ * added to the state since it was last measured. Past `room`, `full` is called, which
+ * measures the state (and fails the run past its bound) and gives new room.
+ */
+let grown = 0;
+let room = Number.POSITIVE_INFINITY;
+let full: (() => void) | undefined;
+
+/** Counts `bytes` possibly added to the run's state (copies, appends, texts, tables). */
+export function grow(bytes: number): void {
+  grown += bytes;
+  if (grown > room && full !== undefined) full();
+}
+
+/** After a measure: growth starts again from zero, with `bytes` of room before the next. */
+export function setRoom(bytes: number): void {
+  grown = 0;
+  room = bytes;
+}
+
+/** The growth not yet measured (kept with the state between slices). */
+export function growth(): { grown: number; room: number } {
+  return { grown, room };
+}
+
 /** Installs the bounds and the clock for one slice; returns a function restoring the previous ones. */
 export function install(
   l: Partial<RunLimits> | undefined,
   deadline: number | undefined,
   signal: { readonly aborted: boolean } | undefined,
   onLook?: () => void,
+  onFull?: () => void,
+  grownSoFar?: { grown: number; room: number },
 ): () => void {
   const prevLimits = limits;
   const prevClock = clock;
+  const prevFull = full;
+  const prevGrowth = { grown, room };
+  full = onFull;
+  grown = grownSoFar?.grown ?? 0;
+  room = grownSoFar?.room ?? Number.POSITIVE_INFINITY;
   limits = l === undefined ? DEFAULT_RUN_LIMITS : { ...DEFAULT_RUN_LIMITS, ...l };
   clock = { deadline, signal, onLook };
   credit = CREDIT;
   return () => {
     limits = prevLimits;
     clock = prevClock;
+    full = prevFull;
+    grown = prevGrowth.grown;
+    room = prevGrowth.room;
   };
 }
 

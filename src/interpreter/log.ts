@@ -1,12 +1,12 @@
 // The run's log: what `say` wrote, bounded in lines and line length.
-import { MAX_LOG_LINE_CHARS, MAX_LOG_LINES } from "./limits.ts";
+import { grow, MAX_LOG_LINE_CHARS, MAX_LOG_LINES } from "./limits.ts";
 import type { ExecState } from "./state.ts";
 
 export function appendLog(state: ExecState, line: string): void {
   if (state.log.length < MAX_LOG_LINES) {
-    state.log.push(
-      line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS)}…` : line,
-    );
+    const kept = line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS)}…` : line;
+    state.log.push(kept);
+    grow(kept.length + 3);
     return;
   }
   if (state.logDropped === 0) {

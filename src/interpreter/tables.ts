@@ -2,7 +2,15 @@
 // line is the header; cells stay text ("10" stays "10") until used as numbers.
 import { parse } from "csv-parse/sync";
 import { RunError } from "./errors.ts";
-import { checkListSize, Interrupt, limits, listBoundError, spend } from "./limits.ts";
+import {
+  checkListSize,
+  grow,
+  Interrupt,
+  limits,
+  listBoundError,
+  spend,
+  stateBoundError,
+} from "./limits.ts";
 import type { RecordValue, Value } from "./types.ts";
 import { putOwn } from "./values.ts";
 
@@ -55,13 +63,23 @@ export function parseTable(text: string): RecordValue[] {
     const t = h.trim();
     return t === "" ? `column ${i + 1}` : t;
   });
+  // Each row repeats the header's names: the table's size is counted as it is built.
+  const namesBytes = names.reduce((n, h) => n + h.length + 7, 16);
+  let bytes = 0;
   const out: RecordValue[] = new Array(rows.length - 1);
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
     const f: Record<string, Value> = {};
+    bytes += namesBytes;
     for (let c = 0; c < names.length; c++) putOwn(f, names[c]!, row[c] ?? "");
-    for (let c = names.length; c < row.length; c++) putOwn(f, `column ${c + 1}`, row[c] ?? "");
+    for (let c = names.length; c < row.length; c++) {
+      putOwn(f, `column ${c + 1}`, row[c] ?? "");
+      bytes += 16;
+    }
+    for (const cell of row) bytes += cell.length;
+    if (bytes > limits.stateBytes) throw stateBoundError();
     out[r - 1] = { k: "record", f };
   }
+  grow(bytes);
   return out;
 }

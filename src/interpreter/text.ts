@@ -1,7 +1,7 @@
 // Values as text (say, interpolation, `as text`) and the text operations.
 import { durationText } from "./dates.ts";
 import { RunError } from "./errors.ts";
-import { checkListSize, checkTextLength, checkTextSize, limits, spend } from "./limits.ts";
+import { checkListSize, checkTextLength, checkTextSize, grow, limits, spend } from "./limits.ts";
 import { sizeOf } from "./measure.ts";
 import { formatNumber } from "./numbers.ts";
 import type { Json, Value } from "./types.ts";
@@ -102,13 +102,16 @@ export function splitText(v: Value, sep: Value): Value[] {
   const parts = by === "" ? Array.from(s) : s.split(by);
   checkListSize(parts.length);
   spend(parts.length);
+  grow(s.length + 4 * parts.length);
   return parts;
 }
 
 export function joinList(v: Value, sep: Value): string {
   if (!Array.isArray(v)) return needText(v, "join");
   const by = formatValue(sep);
-  return itemTexts(v, by.length).join(by);
+  const out = itemTexts(v, by.length).join(by);
+  grow(out.length);
+  return out;
 }
 
 /**
@@ -141,7 +144,9 @@ export function replaceText(v: Value, from: Value, to: Value): Value {
     const n = occurrences(s, f, limits.textChars);
     checkTextLength(s.length + n * (t.length - f.length));
   }
-  return s.split(f).join(t);
+  const out = s.split(f).join(t);
+  grow(out.length);
+  return out;
 }
 
 /** How many characters (code points) a text has, without making a list of them. */

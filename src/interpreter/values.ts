@@ -1,7 +1,7 @@
 // Value helpers: kinds, safe record access (no prototype is ever touched), deep copies,
 // and how a value is named in an error message.
 import { normalizeName } from "../language/names.ts";
-import { depthBoundError, limits, spend } from "./limits.ts";
+import { depthBoundError, grow, limits, spend, stateBoundError } from "./limits.ts";
 import type {
   DateTimeValue,
   DateValue,
@@ -82,8 +82,21 @@ export function recordKeyFor(r: RecordValue, name: string): string {
  */
 export function copyValue(v: Value, base = 0): Value {
   if (v === null || typeof v !== "object") return v;
-  return copyAt(v, base + 1);
+  copied = 0;
+  const out = copyAt(v, base + 1);
+  grow(copied);
+  return out;
 }
+
+/** Bytes of the copy being made (as the state measure counts them); bounded by the state bound. */
+let copied = 0;
+
+function count(bytes: number): void {
+  copied += bytes;
+  if (copied > limits.stateBytes) throw stateBoundError();
+}
+
+const scalarBytes = (x: Value) => (typeof x === "string" ? x.length + 3 : 12);
 
 function copyAt(v: Value, level: number): Value {
   if (v === null || typeof v !== "object") return v;
@@ -91,22 +104,36 @@ function copyAt(v: Value, level: number): Value {
     if (level > limits.depth) throw depthBoundError();
     const n = v.length;
     spend(n + 1);
+    let bytes = 2 + n;
     const out: Value[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
-      out[i] = x === null || typeof x !== "object" ? x : copyAt(x, level + 1);
+      if (x === null || typeof x !== "object") {
+        out[i] = x;
+        bytes += scalarBytes(x);
+      } else out[i] = copyAt(x, level + 1);
     }
+    count(bytes);
     return out;
   }
-  if (v.k !== "record") return v;
+  if (v.k !== "record") {
+    count(40);
+    return v;
+  }
   if (level > limits.depth) throw depthBoundError();
   const f: Record<string, Value> = {};
   const keys = Object.keys(v.f);
   spend(keys.length + 1);
+  let bytes = 16;
   for (const k of keys) {
     const x = v.f[k] as Value;
-    putOwn(f, k, x === null || typeof x !== "object" ? x : copyAt(x, level + 1));
+    bytes += k.length + 4;
+    if (x === null || typeof x !== "object") {
+      putOwn(f, k, x);
+      bytes += scalarBytes(x);
+    } else putOwn(f, k, copyAt(x, level + 1));
   }
+  count(bytes);
   return { k: "record", f };
 }
 
