@@ -45,6 +45,7 @@ import {
   putOwn,
   recordField,
   recordKeyFor,
+  scalarBytes,
 } from "./values.ts";
 
 export interface CStmt {
@@ -225,14 +226,14 @@ function updateValue(
         for (let i = 0; i < n; i++) {
           const x = v[i]!;
           items[i] = own(x, fresh, base + 1);
-          if (typeof x === "string") bytes += x.length + 3;
+          bytes += scalarBytes(x);
         }
         grow(bytes);
         for (let i = 0; i < n; i++) cur.push(items[i]!);
       } else {
         checkListSize(cur.length + 1);
         cur.push(own(v, fresh, base + 1));
-        grow(typeof v === "string" ? v.length + 4 : 13);
+        grow(scalarBytes(v) + 1);
       }
       return cur;
     }

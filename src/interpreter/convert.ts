@@ -17,11 +17,19 @@ function decimalJson(text: string): Json {
   return n;
 }
 
+/**
+ * How deep toJson goes: values are bounded far below it (limits.ts); a state written
+ * before that bound existed shows its deeper parts as a sentence instead of overflowing.
+ */
+const MAX_JSON_DEPTH = 1_000;
+const TOO_DEEP = `(not shown: nested more than ${MAX_JSON_DEPTH} levels deep)`;
+
 /** A value as JSON: numbers, "YYYY-MM-DD", ISO date-times and durations, arrays, objects. */
-export function toJson(v: Value): Json {
+export function toJson(v: Value, depth = 0): Json {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return v;
-  if (Array.isArray(v)) return v.map(toJson);
+  if (depth >= MAX_JSON_DEPTH) return TOO_DEEP;
+  if (Array.isArray(v)) return v.map((x) => toJson(x, depth + 1));
   switch (v.k) {
     case "dec":
       return decimalJson(v.v);
@@ -34,7 +42,7 @@ export function toJson(v: Value): Json {
       return { name: v.name, type: v.type, size: v.size };
     case "record": {
       const out: Record<string, Json> = {};
-      for (const k of Object.keys(v.f)) putOwn(out, k, toJson(v.f[k] as Value));
+      for (const k of Object.keys(v.f)) putOwn(out, k, toJson(v.f[k] as Value, depth + 1));
       return out;
     }
   }

@@ -5,6 +5,7 @@ import { NeedValue, RunError } from "./errors.ts";
 import { setAbove, setFact } from "./facts.ts";
 import {
   BoundError,
+  depthBoundError,
   growth,
   Interrupt,
   install,
@@ -42,7 +43,8 @@ function end(
 /**
  * The run's values together are measured (measure.ts: bounded, stops at the cap) when
  * a slice stops, when the growth counted since the last measure passes its room (limits.ts
- * `grow`), and otherwise now and then inside long statements, at most 1/20 of the time.
+ * `grow`), and otherwise now and then inside long statements (at most once a second and
+ * 1/20 of the time).
  */
 interface Measured {
   /** Earliest time of the next measure by the clock. */
@@ -52,6 +54,7 @@ interface Measured {
   room: number;
 }
 const measured = new WeakMap<ExecState, Measured>();
+const lastSize = new WeakMap<ExecState, number>();
 let measuring = false;
 
 /** Measures the state: throws the state bound past it, else gives growth new room. */
@@ -63,20 +66,31 @@ function measureState(state: ExecState): void {
     const cap = limits.stateBytes;
     const size = stateSize(state, cap);
     if (size > cap) throw stateBoundError();
+    lastSize.set(state, size);
     // Room for growth: what is left under the cap, but at least a quarter of the size, so
     // that measuring costs a bounded share of the work that grows the state.
     setRoom(Math.max(cap - size, size / 4, 64 * 1024));
   } finally {
     measuring = false;
     const t1 = performance.now();
+    // The clock's measure is a backstop to growth counting: at most once a second.
+    const next = t1 + Math.max(1000, 20 * (t1 - t0));
     const m = measured.get(state);
-    if (m) m.next = t1 + 20 * (t1 - t0);
-    else measured.set(state, { next: t1 + 20 * (t1 - t0), grown: 0, room: 0 });
+    if (m) m.next = next;
+    else measured.set(state, { next, grown: 0, room: 0 });
   }
 }
 
+/**
+ * Whether the state passed its bound: `always` (a slice stops, the state is stored)
+ * measures unless the growth counted since the last measure cannot have reached the
+ * bound; otherwise only when the clock allows.
+ */
 function overStateBound(state: ExecState, always: boolean): boolean {
-  if (!always && performance.now() < (measured.get(state)?.next ?? 0)) return false;
+  if (always) {
+    const size = lastSize.get(state);
+    if (size !== undefined && size + growth().grown <= limits.stateBytes) return false;
+  } else if (performance.now() < (measured.get(state)?.next ?? 0)) return false;
   try {
     measureState(state);
     return false;
@@ -297,6 +311,9 @@ function sliceWithin(program: Program, state: ExecState, opts: SliceOptions): Ex
       if (e.reason === "Cancelled") return end(state, "Cancelled", line, null);
       return end(state, "TimedOut", line, "the run passed its time limit");
     }
+    // Only a state written before the depth bound existed can still reach the stack's end.
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      return end(state, "Failed", line, depthBoundError().message);
     if (e instanceof RangeError)
       return end(state, "Failed", line, `the process ran out of room: ${e.message}`);
     return end(state, "Failed", line, `internal error: ${(e as Error)?.message ?? String(e)}`);

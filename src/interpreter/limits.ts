@@ -150,8 +150,13 @@ export function depthBoundError(): BoundError {
   return new BoundError(`lists and records can be nested at most ${fmt(limits.depth)} levels deep`);
 }
 export function stateBoundError(): BoundError {
-  const mb = limits.stateBytes / (1024 * 1024);
-  const size = mb >= 1 ? `${fmt(Math.round(mb * 10) / 10)} MB` : `${fmt(limits.stateBytes)} bytes`;
+  const b = limits.stateBytes;
+  const size =
+    b >= 1024 * 1024
+      ? `${fmt(Math.round((b / (1024 * 1024)) * 10) / 10)} MB`
+      : b >= 1024
+        ? `${fmt(Math.round((b / 1024) * 10) / 10)} KB`
+        : `${fmt(b)} bytes`;
   return new BoundError(`the run's values passed their ${size} limit`);
 }
 

@@ -96,7 +96,14 @@ function count(bytes: number): void {
   if (copied > limits.stateBytes) throw stateBoundError();
 }
 
-const scalarBytes = (x: Value) => (typeof x === "string" ? x.length + 3 : 12);
+/** The JSON bytes of a value that is not a list or record (as measure.ts counts them). */
+export function scalarBytes(x: Value): number {
+  if (typeof x === "string") return x.length + 3;
+  if (x !== null && typeof x === "object" && !Array.isArray(x) && x.k === "dec") {
+    return x.v.length + 16;
+  }
+  return 12;
+}
 
 function copyAt(v: Value, level: number): Value {
   if (v === null || typeof v !== "object") return v;

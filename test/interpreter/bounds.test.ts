@@ -1,13 +1,17 @@
 // Issue 7: no process can exhaust its executor. Each bound ends the run Failed (or
 // TimedOut) with a sentence naming the bound and the line, never an internal error.
 import { describe, expect, it } from "vitest";
-import { drive, type SliceOptions, start, view } from "../../src/interpreter/index.ts";
+import { drive, type SliceOptions, start, type Value, view } from "../../src/interpreter/index.ts";
 import { NESTED_RECORD } from "../helpers/poison.ts";
 import { compile, files } from "./helpers.ts";
 
-async function runWith(source: string, opts: Partial<SliceOptions> = {}) {
+async function runWith(
+  source: string,
+  opts: Partial<SliceOptions> = {},
+  inputs: Record<string, Value> = {},
+) {
   const p = compile(source);
-  const state = start(p, {});
+  const state = start(p, inputs);
   await drive(p, state, { files, ...opts });
   return { state, ...view(state) };
 }
@@ -46,6 +50,27 @@ describe("a list that reads what it appends to (issue 7, item 1)", () => {
     );
     expect(r.status).toBe("Failed");
     expect(r.error?.message).toBe("the run's values passed their 16 MB limit");
+  });
+
+  it("a list of itself twice doubles its size each time: stopped by the state bound", async () => {
+    const r = await runWith(
+      'the xs are "abcdefghijabcdefghij", 2\nrepeat 60 times\n  the xs are the xs, the xs',
+      { limits: { stateBytes: 1024 * 1024 } },
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error).toEqual({ line: 3, message: "the run's values passed their 1 MB limit" });
+  });
+
+  it("a table whose rows repeat a long header is counted as it is read", async () => {
+    // 40 KB of JSON per row: 10 rows pass 256 KB, though the CSV is 40 KB.
+    const csv = `${"h".repeat(40_000)}\n${Array.from({ length: 10 }, (_, i) => i).join("\n")}\n`;
+    const r = await runWith(
+      "the rows are the csv as a table",
+      { limits: { stateBytes: 256 * 1024 } },
+      { csv },
+    );
+    expect(r.status).toBe("Failed");
+    expect(r.error).toEqual({ line: 1, message: "the run's values passed their 256 KB limit" });
   });
 
   it("texts: joining, replacing and interpolating are refused before the text is built", async () => {
