@@ -39,6 +39,11 @@ export interface StartRunOptions {
   inputs?: Record<string, Json>;
   /** Stored files to attach to the run (from files.put). */
   fileIds?: string[];
+  /**
+   * New files stored in the same transaction as the run (none is left behind when the run is
+   * refused); inputs refer to them as `{file_id}` with the sha-256 of their bytes.
+   */
+  files?: Array<{ bytes: Uint8Array; name: string; type: string }>;
   /** Default manual. */
   trigger?: { type: TriggerType; details?: Record<string, Json> };
   /** The same key with the same request returns the first run; with another request it is refused. */
@@ -149,11 +154,15 @@ export class RunStarter {
     if (!Array.isArray(fileIds) || !fileIds.every((f) => typeof f === "string")) {
       throw new EngineError("invalid", "fileIds must be a list of file ids.");
     }
-    const wanted = new Set([...fileIds, ...referencedFileIds(inputs)]);
+    const now = Date.now();
+    const given = this.givenFiles(opts.files, now);
+    const wanted = new Set([...fileIds, ...referencedFileIds(inputs), ...given.keys()]);
     if (wanted.size > this.limits.maxFilesPerRun) {
       throw new EngineError("too_large", `A run has at most ${this.limits.maxFilesPerRun} files.`);
     }
-    const stored = new Map((await getFiles(this.store.db, [...wanted])).map((f) => [f.id, f]));
+    const lookup = [...wanted].filter((id) => !given.has(id));
+    const stored = new Map((await getFiles(this.store.db, lookup)).map((f) => [f.id, f]));
+    for (const [id, row] of given) stored.set(id, row);
     const missing = [...wanted].filter((id) => !stored.has(id));
     if (missing.length > 0) {
       throw new EngineError(
@@ -161,9 +170,10 @@ export class RunStarter {
         `No file with id ${missing.map((m) => `"${m}"`).join(", ")}.`,
       );
     }
-    const now = Date.now();
     const converted = convertInputs(inputs, stored, this.limits, now);
-    const allFiles = [...new Set([...fileIds, ...converted.fileIds])];
+    const allFiles = [...new Set([...fileIds, ...converted.fileIds, ...given.keys()])];
+    const newFiles = new Map(converted.newFiles.map((f) => [f.id, f]));
+    for (const [id, row] of given) newFiles.set(id, row);
     if (allFiles.length > this.limits.maxFilesPerRun) {
       throw new EngineError("too_large", `A run has at most ${this.limits.maxFilesPerRun} files.`);
     }
@@ -188,10 +198,39 @@ export class RunStarter {
       inputsJson,
       inputValuesJson: JSON.stringify(converted.values),
       fileIds: allFiles,
-      newFiles: converted.newFiles,
+      newFiles: [...newFiles.values()],
       ...(idempotency ? { idempotency } : {}),
       searchText: inputsJson.toLowerCase(),
     };
+  }
+
+  /** New files given with the request, as rows to store with the run. */
+  private givenFiles(files: StartRunOptions["files"], now: number): Map<string, FileRow> {
+    const out = new Map<string, FileRow>();
+    if (files === undefined) return out;
+    if (!Array.isArray(files)) throw new EngineError("invalid", "files must be a list of files.");
+    for (const f of files) {
+      if (!(f?.bytes instanceof Uint8Array) || typeof f.name !== "string" || !f.name) {
+        throw new EngineError("invalid", "Each file needs bytes and a name.");
+      }
+      if (f.bytes.byteLength > this.limits.maxFileBytes) {
+        throw new EngineError(
+          "too_large",
+          `File "${f.name}" is ${f.bytes.byteLength} bytes; the limit is ${this.limits.maxFileBytes}.`,
+        );
+      }
+      const id = sha256(f.bytes);
+      const type = f.type || "application/octet-stream";
+      out.set(id, {
+        id,
+        name: f.name,
+        type,
+        size: f.bytes.byteLength,
+        bytes: f.bytes,
+        created_at: now,
+      });
+    }
+    return out;
   }
 
   async start(opts: StartRunOptions): Promise<Run> {

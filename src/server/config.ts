@@ -30,6 +30,14 @@ export interface ServerConfig {
   sseHeartbeatMs: number;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
+  smtpPort: number;
+  smtpHost: string | undefined;
+  mailDomain: string | undefined;
+  smtpMaxSize: number;
+  smtpMaxRecipients: number;
+  smtpTimeoutMs: number;
+  smtpTlsCert: string | undefined;
+  smtpTlsKey: string | undefined;
 }
 
 export interface Setting {
@@ -131,7 +139,7 @@ export const SETTINGS: readonly Setting[] = [
     env: "PLAINRUN_ROLES",
     default: "api,worker",
     meaning:
-      "What this process does, comma-separated: `api` (HTTP: API and UI), `worker` (executes runs), `smtp` and `scheduler` (accepted; they start once those triggers are plugged in).",
+      "What this process does, comma-separated: `api` (HTTP: API and UI), `worker` (executes runs), `smtp` (receives email for processes' addresses), `scheduler` (accepted; starts once schedules are plugged in).",
     parse: roles,
   },
   {
@@ -251,6 +259,73 @@ export const SETTINGS: readonly Setting[] = [
     env: "PLAINRUN_WEB_DIR",
     default: "web/dist",
     meaning: "The built web UI; when missing, `/` shows a small page that links the API docs.",
+    parse: text,
+  },
+  {
+    key: "smtpPort",
+    flag: "--smtp-port <n>",
+    env: "PLAINRUN_SMTP_PORT",
+    default: "2525",
+    meaning: "SMTP port of the `smtp` role (0: any free port; printed on start).",
+    parse: int("--smtp-port", 0),
+  },
+  {
+    key: "smtpHost",
+    flag: "--smtp-host <addr>",
+    env: "PLAINRUN_SMTP_HOST",
+    default: undefined,
+    meaning: "Address the SMTP listener binds to; default the same as `--host`.",
+    parse: text,
+  },
+  {
+    key: "mailDomain",
+    flag: "--mail-domain <domain>",
+    env: "PLAINRUN_MAIL_DOMAIN",
+    default: undefined,
+    meaning:
+      "The domain of processes' addresses (`name.TOKEN@DOMAIN`); its MX record should point at this server. Default: this machine's host name.",
+    parse: text,
+  },
+  {
+    key: "smtpMaxSize",
+    flag: "--smtp-max-size <bytes>",
+    env: "PLAINRUN_SMTP_MAX_SIZE",
+    default: "26214400",
+    meaning: "Largest message accepted (announced in EHLO as SIZE); larger ones get 552.",
+    parse: int("--smtp-max-size", 1024),
+  },
+  {
+    key: "smtpMaxRecipients",
+    flag: "--smtp-max-recipients <n>",
+    env: "PLAINRUN_SMTP_MAX_RECIPIENTS",
+    default: "50",
+    meaning: "Most recipients of one message; further `RCPT TO` get 452.",
+    parse: int("--smtp-max-recipients", 1),
+  },
+  {
+    key: "smtpTimeoutMs",
+    flag: "--smtp-timeout <ms>",
+    env: "PLAINRUN_SMTP_TIMEOUT_MS",
+    default: "60000",
+    meaning:
+      "An SMTP client silent this long (between commands or in the middle of a message) is disconnected; nothing it sent is kept.",
+    parse: int("--smtp-timeout", 100),
+  },
+  {
+    key: "smtpTlsCert",
+    flag: "--smtp-tls-cert <file>",
+    env: "PLAINRUN_SMTP_TLS_CERT",
+    default: undefined,
+    meaning:
+      "PEM certificate (chain) for STARTTLS; with `--smtp-tls-key` the listener offers STARTTLS.",
+    parse: text,
+  },
+  {
+    key: "smtpTlsKey",
+    flag: "--smtp-tls-key <file>",
+    env: "PLAINRUN_SMTP_TLS_KEY",
+    default: undefined,
+    meaning: "PEM private key for STARTTLS.",
     parse: text,
   },
   {

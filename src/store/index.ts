@@ -16,6 +16,13 @@ export {
 } from "./queries/claimRuns.ts";
 export { countRunsByStatus } from "./queries/countRuns.ts";
 export type { Db } from "./queries/db.ts";
+export {
+  type EmailAddressRow,
+  getEmailAddress,
+  getEmailAddressByToken,
+  insertEmailAddress,
+  updateEmailAddress,
+} from "./queries/emailAddresses.ts";
 export { type FileMeta, getFileMetas, getFiles, insertFiles } from "./queries/files.ts";
 export { type FinishedRun, finishPending, finishRuns } from "./queries/finishRuns.ts";
 export { getRun, getRuns } from "./queries/getRuns.ts";

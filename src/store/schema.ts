@@ -126,6 +126,33 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/** A process's email address token (one per process; the stage is in the local part). */
+export interface EmailAddressesTable {
+  process_id: string;
+  token: string;
+  /** JSON SenderRule: who may send to the process's addresses. */
+  senders: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An email a run sends: stored as "sending" before the relay is asked, then "sent" or "refused". */
+export interface SentEmailsTable {
+  id: string;
+  run_id: string;
+  /** Which statement (and which time it ran) sent it: unique per run. */
+  step: string;
+  message_id: string;
+  /** JSON { to: string[], cc: string[] }. */
+  recipients: string;
+  subject: string;
+  status: string;
+  /** The relay's answer. */
+  answer: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   processes: ProcessesTable;
   sources: SourcesTable;
@@ -134,6 +161,8 @@ export interface Database {
   run_events: RunEventsTable;
   files: FilesTable;
   idempotency_keys: IdempotencyKeysTable;
+  email_addresses: EmailAddressesTable;
+  sent_emails: SentEmailsTable;
 }
 
 export type ProcessRow = Selectable<ProcessesTable>;

@@ -38,7 +38,9 @@ export function registerServe(cmd: Command): void {
     process.on("SIGTERM", () => onSignal("SIGTERM"));
     process.on("SIGINT", () => onSignal("SIGINT"));
     // Loaded here, so that `plainrun serve --help` answers without loading the server.
-    const { startServer } = await import("../../server/serve.ts");
+    const { registerRole, startServer } = await import("../../server/serve.ts");
+    const { startSmtpRole } = await import("../../triggers/email/role.ts");
+    registerRole("smtp", startSmtpRole);
     server = await startServer(config);
     if (stopping) close(stopping);
   });

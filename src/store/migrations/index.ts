@@ -3,12 +3,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import { initialMigration } from "./001_initial.ts";
 import { authMigration } from "./002_auth.ts";
 import { runIndexesMigration } from "./003_run_indexes.ts";
+import { emailMigration } from "./004_email.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
     "001_initial": initialMigration(blobType),
     "002_auth": authMigration,
     "003_run_indexes": runIndexesMigration,
+    "004_email": emailMigration,
   };
   return { getMigrations: async () => migrations };
 }

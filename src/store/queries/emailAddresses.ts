@@ -1,0 +1,47 @@
+// A process's email address token and sender rule: read by token (the SMTP listener), by
+// process (the API), created once, rotated and changed in place.
+import type { Selectable } from "kysely";
+import type { EmailAddressesTable } from "../schema.ts";
+import type { Db } from "./db.ts";
+
+export type EmailAddressRow = Selectable<EmailAddressesTable>;
+
+export async function getEmailAddressByToken(
+  db: Db,
+  token: string,
+): Promise<EmailAddressRow | undefined> {
+  return db.selectFrom("email_addresses").selectAll().where("token", "=", token).executeTakeFirst();
+}
+
+export async function getEmailAddress(
+  db: Db,
+  processId: string,
+): Promise<EmailAddressRow | undefined> {
+  return db
+    .selectFrom("email_addresses")
+    .selectAll()
+    .where("process_id", "=", processId)
+    .executeTakeFirst();
+}
+
+/** Inserts the row unless the process has one already (a concurrent first read wins). */
+export async function insertEmailAddress(db: Db, row: EmailAddressRow): Promise<void> {
+  await db
+    .insertInto("email_addresses")
+    .values(row)
+    .onConflict((oc) => oc.column("process_id").doNothing())
+    .execute();
+}
+
+export async function updateEmailAddress(
+  db: Db,
+  processId: string,
+  patch: Partial<Pick<EmailAddressRow, "token" | "senders">>,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable("email_addresses")
+    .set({ ...patch, updated_at: now })
+    .where("process_id", "=", processId)
+    .execute();
+}

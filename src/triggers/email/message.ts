@@ -1,0 +1,63 @@
+// A received message as a run's inputs: `the email` (a record of its parts) and `the
+// attachments` (files, stored with the run in the same transaction).
+import { createHash } from "node:crypto";
+import type { AddressObject, ParsedMail } from "mailparser";
+import type { Json } from "../../interpreter/types.ts";
+
+export interface MailInputs {
+  inputs: Record<string, Json>;
+  files: Array<{ bytes: Uint8Array; name: string; type: string }>;
+  /** From header's address (or MAIL FROM when the header has none). */
+  from: string;
+  messageId: string | undefined;
+}
+
+function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(a) ? a : a ? [a] : [];
+  const out: string[] = [];
+  for (const obj of list) {
+    for (const v of obj.value) {
+      if (v.address) out.push(v.address);
+      for (const g of v.group ?? []) if (g.address) out.push(g.address);
+    }
+  }
+  return out;
+}
+
+/** A name for an attachment that has none: "attachment 2.pdf" from its type. */
+function fallbackName(i: number, type: string): string {
+  const ext = type.split("/")[1]?.replace(/[^a-z0-9]+/gi, "") ?? "";
+  return `attachment ${i + 1}${ext && ext !== "octetstream" ? `.${ext}` : ""}`;
+}
+
+export function mailInputs(parsed: ParsedMail, envelopeSender: string): MailInputs {
+  const fromValue = parsed.from?.value[0];
+  const from = fromValue?.address || envelopeSender;
+  const files: MailInputs["files"] = [];
+  const refs: Json[] = [];
+  parsed.attachments.forEach((a, i) => {
+    const bytes = new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+    const type = (a.contentType || "application/octet-stream").toLowerCase();
+    const name = a.filename || fallbackName(i, type);
+    files.push({ bytes, name, type });
+    refs.push({
+      file_id: createHash("sha256").update(bytes).digest("hex"),
+      name,
+      type,
+      size: bytes.byteLength,
+    });
+  });
+  const messageId = parsed.messageId || undefined;
+  const email: Record<string, Json> = {
+    sender: from,
+    "sender name": fromValue?.name ?? "",
+    recipients: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    subject: parsed.subject ?? "",
+    body: parsed.text ?? "",
+    html: typeof parsed.html === "string" ? parsed.html : "",
+    date: (parsed.date ?? new Date()).toISOString(),
+    "message id": messageId ?? "",
+  };
+  return { inputs: { email, attachments: refs }, files, from, messageId };
+}

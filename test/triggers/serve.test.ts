@@ -1,0 +1,152 @@
+// `plainrun serve` with the smtp role: the listener announces its size limit, 8BITMIME and
+// SMTPUTF8 (STARTTLS only with a certificate), and mail to a process's address becomes a
+// run executed by the server's worker thread.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/server/config.ts";
+import { type RunningServer, startServer } from "../../src/server/serve.ts";
+import "../../src/triggers/index.ts";
+import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
+import { startSmtpListener } from "../../src/triggers/email/listener.ts";
+import { publishedProcess } from "../helpers/engines.ts";
+
+/** The EHLO reply's lines after the greeting. */
+async function ehlo(port: number): Promise<string> {
+  const socket = connect(port, "127.0.0.1");
+  socket.setEncoding("utf8");
+  let seen = "";
+  await new Promise<void>((resolve, reject) => {
+    socket.on("data", (d: string) => {
+      seen += d;
+      if (/^220 /m.test(seen) && !seen.includes("EHLO-SENT")) {
+        seen += "EHLO-SENT\n";
+        socket.write("EHLO client.example.com\r\n");
+      }
+      if (/^250 /m.test(seen)) resolve();
+    });
+    socket.on("error", reject);
+  });
+  socket.end("QUIT\r\n");
+  return seen;
+}
+
+describe("plainrun serve --roles api,worker,smtp", () => {
+  let dir: string;
+  let server: RunningServer;
+  let smtpPort = 0;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "plainrun-smtp-"));
+    const config = resolveConfig(
+      {
+        dataDir: dir,
+        port: "0",
+        smtpPort: "0",
+        roles: "api,worker,smtp",
+        mailDomain: "Mail.Example.Test",
+      },
+      {},
+    );
+    const lines: string[] = [];
+    server = await startServer(config, (l) => lines.push(l));
+    const m = lines
+      .map((l) => /SMTP listening on 127\.0\.0\.1:(\d+) for @mail\.example\.test/.exec(l))
+      .find(Boolean);
+    smtpPort = Number(m?.[1]);
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("announces SIZE (25 MB), 8BITMIME and SMTPUTF8, and no STARTTLS without a certificate", async () => {
+    expect(smtpPort).toBeGreaterThan(0);
+    const reply = await ehlo(smtpPort);
+    expect(reply).toMatch(/^250[- ]SIZE 26214400\r?$/m);
+    expect(reply).toMatch(/^250[- ]8BITMIME\r?$/m);
+    expect(reply).toMatch(/^250[- ]SMTPUTF8\r?$/m);
+    expect(reply).not.toMatch(/STARTTLS/);
+  });
+
+  it("runs a message to a process's address on the server's workers", async () => {
+    const engine = server.engine;
+    await publishedProcess(engine, "hello mail", 'say "got {the email\'s subject}"\n');
+    const { published } = await new EmailAddresses(engine, "mail.example.test").get("hello mail");
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: smtpPort,
+      ignoreTLS: true,
+    });
+    const info = await transport.sendMail({
+      from: "a@example.com",
+      to: published,
+      subject: "hi",
+      text: "x",
+    });
+    transport.close();
+    const id = /run ([0-9a-f-]{36})/.exec(info.response)?.[1] as string;
+    const run = await engine.runs.waitFor(id);
+    expect(run).toMatchObject({ status: "Succeeded", trigger: "email", log: ["got hi"] });
+  });
+});
+
+describe("STARTTLS", () => {
+  it("is offered with a certificate and key, and mail goes through it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plainrun-tls-"));
+    const key = join(dir, "key.pem");
+    const cert = join(dir, "cert.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=mail.example.test",
+      ],
+      { stdio: "ignore" },
+    );
+    const { createTestEngine } = await import("../helpers/engines.ts");
+    const { readFileSync } = await import("node:fs");
+    const te = await createTestEngine("sqlite");
+    const addresses = new EmailAddresses(te.engine, "mail.example.test");
+    const listener = await startSmtpListener({
+      engine: te.engine,
+      addresses,
+      port: 0,
+      host: "127.0.0.1",
+      tls: { key: readFileSync(key), cert: readFileSync(cert) },
+    });
+    try {
+      expect(await ehlo(listener.port)).toMatch(/^250[- ]STARTTLS\r?$/m);
+      await publishedProcess(te.engine, "secure", 'say "ok"\n');
+      const { published } = await addresses.get("secure");
+      const transport = nodemailer.createTransport({
+        host: "127.0.0.1",
+        port: listener.port,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+      });
+      const info = await transport.sendMail({ from: "a@example.com", to: published, text: "x" });
+      transport.close();
+      expect(info.response).toMatch(/^250 /);
+    } finally {
+      await listener.close();
+      await te.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
