@@ -9,10 +9,10 @@ import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/server/config.ts";
-import { type RunningServer, startServer } from "../../src/server/serve.ts";
-import "../../src/triggers/index.ts";
+import { type RunningServer, registerRole, startServer } from "../../src/server/serve.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
 import { startSmtpListener } from "../../src/triggers/email/listener.ts";
+import { startSmtpRole } from "../../src/triggers/email/role.ts";
 import { publishedProcess } from "../helpers/engines.ts";
 
 /** The EHLO reply's lines after the greeting. */
@@ -42,6 +42,7 @@ describe("plainrun serve --roles api,worker,smtp", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "plainrun-smtp-"));
+    registerRole("smtp", startSmtpRole); // as plainrun serve does
     const config = resolveConfig(
       {
         dataDir: dir,
