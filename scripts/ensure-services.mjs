@@ -4,7 +4,12 @@
 import { execSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-function pgReady() {
+export const PG_HOW_TO_START =
+  "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` (Debian), " +
+  "or `docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres`; " +
+  "another server: PLAINRUN_TEST_PG_URL=postgres://…";
+
+export function pgReady() {
   return (
     spawnSync("pg_isready", ["-h", "127.0.0.1", "-p", "5432"], { stdio: "ignore" }).status === 0
   );
@@ -34,7 +39,7 @@ export function ensureServices() {
         stdio: "inherit",
       });
     } catch {
-      console.error("warning: could not start PostgreSQL; PostgreSQL tests will fail");
+      // The tests' global setup says what is missing and stops the run (test/globalSetup.ts).
     }
   }
 }

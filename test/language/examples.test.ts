@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Expr, Stmt } from "../../src/language/ast.ts";
 import { analyzeInputs, parse, printProgram, stripSpans } from "../../src/language/index.ts";
+import { examplesDir as dir } from "../helpers/examples.ts";
 
-const dir = "/work/shared/examples";
 const names = readdirSync(dir)
   .filter((f) => f.endsWith(".plain"))
   .map((f) => f.replace(/\.plain$/, ""));
