@@ -21,6 +21,8 @@ import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.
 import { activityRoutes } from "./routes/activity.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { FILES_URL, fileRoutes } from "./routes/files.ts";
+import { mailDomainOf } from "../triggers/email/addresses.ts";
+import { emailRoutes } from "./routes/email.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";
@@ -45,6 +47,7 @@ export type AppConfig = Pick<
   | "databaseUrl"
   | "trustProxy"
   | "logLevel"
+  | "mailDomain"
 >;
 
 export interface AppOptions {
@@ -219,6 +222,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
         },
       });
       await api.register(fileRoutes, { engine, uploadLimit: config.uploadLimit });
+      await api.register(emailRoutes, { engine, domain: mailDomainOf(config) });
     },
     { prefix: API_PREFIX },
   );

@@ -40,6 +40,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./runs.ts")).registerRuns,
   },
   {
+    name: "email",
+    description: "show and rotate a process's email addresses; set who may send to them",
+    load: async () => (await import("./email.ts")).registerEmail,
+  },
+  {
     name: "serve",
     description:
       "start the server: the HTTP API and UI plus workers (every flag also has an environment variable)",

@@ -3,6 +3,7 @@
 // is the secret (the name part is for people and is not checked, so a rename keeps mail
 // flowing); rotating replaces it and the old addresses stop working at once.
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { type Engine, EngineError } from "../../engine/index.ts";
 import {
   type EmailAddressRow,
@@ -60,6 +61,11 @@ export function parseLocalPart(local: string): { stage: Stage; token: string } |
   if (parts.length === 2 && parts[0]) return { stage: "published", token };
   if (parts.length === 3 && parts[0] && parts[1] === "draft") return { stage: "draft", token };
   return undefined;
+}
+
+/** The domain of processes' addresses: --mail-domain, else this machine's host name. */
+export function mailDomainOf(config: { mailDomain?: string | undefined }): string {
+  return (config.mailDomain || hostname()).toLowerCase();
 }
 
 export interface ResolvedRecipient {

@@ -1,14 +1,8 @@
 // The `smtp` role of `plainrun serve`: the listener on --smtp-port for --mail-domain.
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import type { RoleContext, RoleHandle } from "../../server/serve.ts";
-import { EmailAddresses } from "./addresses.ts";
+import { EmailAddresses, mailDomainOf } from "./addresses.ts";
 import { startSmtpListener } from "./listener.ts";
-
-/** The domain of processes' addresses: --mail-domain, else this machine's host name. */
-export function mailDomainOf(config: { mailDomain: string | undefined }): string {
-  return (config.mailDomain || hostname()).toLowerCase();
-}
 
 export async function startSmtpRole(ctx: RoleContext): Promise<RoleHandle> {
   const { config } = ctx;
