@@ -13,6 +13,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Engine } from "../engine/index.ts";
+import { mailDomainOf } from "../triggers/email/addresses.ts";
 import { Accounts, LoginLimiter } from "./auth/accounts.ts";
 import { ApiKeyCache } from "./auth/apiKeys.ts";
 import { installAuthHook } from "./auth/hook.ts";
@@ -20,9 +21,8 @@ import { resolveConfig, type ServerConfig } from "./config.ts";
 import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { authRoutes } from "./routes/auth.ts";
-import { FILES_URL, fileRoutes } from "./routes/files.ts";
-import { mailDomainOf } from "../triggers/email/addresses.ts";
 import { emailRoutes } from "./routes/email.ts";
+import { FILES_URL, fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";

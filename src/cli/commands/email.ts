@@ -21,7 +21,10 @@ interface SendersFlags extends EmailFlags {
 }
 
 function show(a: ProcessAddresses, json: boolean | undefined): void {
-  if (json) return printJson(a);
+  if (json) {
+    printJson(a);
+    return;
+  }
   out(
     [
       `Process ${a.process}`,
