@@ -87,7 +87,8 @@ describe.each(dialects)("run life cycle on %s", (dialect) => {
       Array.from({ length: 24 }, (_, i) => engine.startRun({ process: i % 3 ? "quick" : "busy" })),
     );
     // A poll far away: every claim after the first must come from finished runs' slots.
-    pool = await engine.startWorkers({ concurrency: 3, leaseMs: 2000, pollMs: 60_000 });
+    // A lease long enough that a loaded machine never lets one expire: this is about slots.
+    pool = await engine.startWorkers({ concurrency: 3, pollMs: 60_000 });
     let maxRunning = 0;
     await until(async () => {
       const counts = await countRunsByStatus(engine.store.db);
