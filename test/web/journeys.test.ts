@@ -54,6 +54,11 @@ async function typeSource(source: string) {
   await page.keyboard.insertText(source);
 }
 
+/** Takes a completion from the open list (a click: the list ignores keys in its first moments). */
+async function takeCompletion(label: string) {
+  await page.locator(".cm-tooltip-autocomplete li").filter({ hasText: label }).first().click();
+}
+
 async function saveAndPublish(version: number) {
   await page.getByText("No errors.").waitFor(WAIT);
   await page.getByRole("button", { name: "Save draft" }).click();
@@ -87,7 +92,8 @@ afterAll(async () => {
   await serve?.stop();
 });
 
-describe.sequential("web UI journeys", () => {
+// Each journey is many steps through a real browser; on a shared 2-core machine they take a while.
+describe.sequential("web UI journeys", { timeout: 120_000 }, () => {
   const runs: Record<string, string> = {};
   let greetingId = "";
 
@@ -136,6 +142,27 @@ describe.sequential("web UI journeys", () => {
     expect(await page.locator(".cm-lintRange-error").count()).toBe(0);
     await saveAndPublish(1);
     await check("process");
+  });
+
+  it("completes statement verbs and the facts the source names", async () => {
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("sa");
+    await takeCompletion("say");
+    await page.keyboard.type(" the gr");
+    await takeCompletion("greeting");
+    expect(await page.locator(".cm-content").textContent()).toContain(
+      "say the greetingsay the greeting",
+    );
+    // Escape, then Tab leaves the editor: keyboard users are not trapped in it.
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.closest('.cm-editor') === null")).toBe(
+      true,
+    );
+    await typeSource('the greeting is "Hello, {the customer name}!"\nsay the greeting');
+    await page.getByText("No errors.").waitFor(WAIT);
   });
 
   it("runs the process from its form and watches it succeed live", async () => {
@@ -217,6 +244,20 @@ describe.sequential("web UI journeys", () => {
     await results.getByRole("link").first().click();
     await statusIs("Succeeded");
     await page.getByText("stock file found").first().waitFor(WAIT);
+  });
+
+  it("compares a version with the draft and restores it", async () => {
+    await page.goto(`${serve.url}/runs/${runs.failed}`);
+    await page.getByRole("link", { name: "v1" }).click();
+    const diff = page.getByRole("region", { name: "v1 compared with the draft" });
+    await diff.waitFor(WAIT);
+    expect(await diff.textContent()).toContain('− fail with "the stock file is missing"');
+    expect(await diff.textContent()).toContain('+ say "stock file found"');
+    await check("process-diff");
+    const v1 = page.locator("#versions li").filter({ hasText: "v1" });
+    await v1.getByRole("button", { name: "Restore" }).click();
+    await page.getByText("Restored into the draft.").waitFor(WAIT);
+    expect(await page.locator(".cm-content").textContent()).toContain("the stock file is missing");
   });
 
   it("cancels a long run from its page", async () => {

@@ -46,7 +46,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
         operationId: "countRunsPerHour",
         summary: "Runs per hour over the last 24 hours, by status",
         description:
-          "24 buckets, oldest first, each with the hour it starts and a count per status of the runs created in it (archived runs left out). `process` narrows to one process (id or name).",
+          "24 buckets, oldest first, each with the hour it starts and a count per status of the runs created in it (archived ones included; a run created within about a minute of an hour's start may count in the hour before). `process` narrows to one process (id or name).",
         querystring: z.strictObject({
           process: z.string().min(1).max(200).optional().describe("Process id or name."),
         }),

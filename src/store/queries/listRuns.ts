@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { RunStatus, Stage, TriggerType } from "../schema.ts";
 import type { Db } from "./db.ts";
 import { SUMMARY_COLUMNS } from "./runColumns.ts";
+import { uuidFloor } from "./runActivity.ts";
 
 export interface RunFilter {
   processId?: string;
@@ -25,7 +26,12 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** How long a run's id (taken when it is prepared) may precede its created_at (the commit). */
+const ID_LEAD_MS = 3_600_000;
+
+/** The runs that pass every filter; run ids are uuid v7, so dates also bound the id. */
 export async function listRuns(db: Db, f: RunFilter) {
+  const text = f.text ? likePattern(f.text) : undefined;
   let q = db.selectFrom("runs").select(SUMMARY_COLUMNS);
   if (f.processId !== undefined) q = q.where("process_id", "=", f.processId);
   if (f.statuses && f.statuses.length > 0) q = q.where("status", "in", f.statuses);
@@ -33,10 +39,16 @@ export async function listRuns(db: Db, f: RunFilter) {
   if (f.triggers && f.triggers.length > 0) q = q.where("trigger", "in", f.triggers);
   const archived = f.archived ?? false;
   if (archived !== "all") q = q.where("archived", "=", archived ? 1 : 0);
-  if (f.createdFrom !== undefined) q = q.where("created_at", ">=", f.createdFrom);
-  if (f.createdTo !== undefined) q = q.where("created_at", "<", f.createdTo);
+  if (f.createdFrom !== undefined) {
+    q = q.where("created_at", ">=", f.createdFrom);
+    q = q.where("id", ">=", uuidFloor(f.createdFrom - ID_LEAD_MS));
+  }
+  if (f.createdTo !== undefined) {
+    q = q.where("created_at", "<", f.createdTo);
+    q = q.where("id", "<", uuidFloor(f.createdTo));
+  }
   if (f.rerunOf !== undefined) q = q.where("rerun_of", "=", f.rerunOf);
-  if (f.text) q = q.where(sql<boolean>`search_text like ${likePattern(f.text)} escape '\\'`);
+  if (text) q = q.where(sql<boolean>`search_text like ${text} escape '\\'`);
   if (f.beforeId !== undefined) q = q.where("id", "<", f.beforeId);
   return q.orderBy("id", "desc").limit(f.limit).execute();
 }

@@ -1,7 +1,7 @@
 // The process editor (CodeMirror 6): highlighting, errors underlined as the person types
 // (the server checks the text after a pause), completion of verbs and named facts.
 // Tab is left to the page, so keyboard users can move on; Escape then Tab also works.
-import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
+import { autocompletion } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic as CmDiagnostic, linter, lintGutter, lintKeymap } from "@codemirror/lint";
@@ -73,10 +73,11 @@ export function Editor({
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
-  const latest = useRef({ onChange, check, onChecked, inputs: [] as string[] });
+  const latest = useRef({ onChange, check, onChecked, value, inputs: [] as string[] });
   latest.current.onChange = onChange;
   latest.current.check = check;
   latest.current.onChecked = onChecked;
+  latest.current.value = value;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is made once; value syncs below
   useEffect(() => {
@@ -118,12 +119,14 @@ export function Editor({
             ),
           ],
         }),
-        keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap]),
+        keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": label }),
         theme,
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+          // Only what the person typed: a text set from outside (a restore) is not a change.
+          const text = u.docChanged ? u.state.doc.toString() : undefined;
+          if (text !== undefined && text !== latest.current.value) latest.current.onChange(text);
         }),
       ],
     });

@@ -62,7 +62,6 @@ export function Versions({
                 type="button"
                 onClick={() => restore.mutate(v.version)}
                 disabled={restore.isPending}
-                aria-label={`Restore v${v.version}`}
               >
                 Restore
               </button>
