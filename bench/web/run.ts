@@ -135,7 +135,7 @@ async function generate(dir: string): Promise<{ processIds: string[]; now: numbe
         updated_at: created + 4,
       });
     }
-    await store.db.transaction().execute((trx) => insertRuns(trx, rows));
+    await store.db.transaction().execute((trx) => insertRuns(store.dialect, trx, rows));
   }
   const seconds = (performance.now() - t0) / 1000;
   console.log(`stored ${RUNS.toLocaleString()} runs in ${seconds.toFixed(0)} s`);
