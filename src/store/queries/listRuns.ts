@@ -2,8 +2,8 @@
 import { sql } from "kysely";
 import type { RunStatus, Stage, TriggerType } from "../schema.ts";
 import type { Db } from "./db.ts";
-import { SUMMARY_COLUMNS } from "./runColumns.ts";
 import { uuidFloor } from "./runActivity.ts";
+import { SUMMARY_COLUMNS } from "./runColumns.ts";
 
 export interface RunFilter {
   processId?: string;
