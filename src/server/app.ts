@@ -5,7 +5,12 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifySchema,
+} from "fastify";
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -18,11 +23,13 @@ import { Accounts, LoginLimiter } from "./auth/accounts.ts";
 import { ApiKeyCache } from "./auth/apiKeys.ts";
 import { installAuthHook } from "./auth/hook.ts";
 import { resolveConfig, type ServerConfig } from "./config.ts";
+import { documentRoute, finishDocument, servedFrom } from "./openapi.ts";
+import { registerPages } from "./pages.ts";
 import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { emailRoutes } from "./routes/email.ts";
-import { FILES_URL, fileRoutes } from "./routes/files.ts";
+import { fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";
@@ -163,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   });
 
   const baseTransform = createJsonSchemaTransform({ schemaRegistry: apiRegistry, skipList: [] });
+  const baseTransformObject = createJsonSchemaTransformObject({ schemaRegistry: apiRegistry });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -181,18 +189,17 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       const out = baseTransform(input) as { schema: Record<string, unknown>; url: string };
       const route = (input as { route?: { config?: { public?: boolean }; method?: unknown } })
         .route;
-      if (route?.config?.public) out.schema.security = [];
-      if (input.url === FILES_URL && route?.method === "POST") {
-        out.schema.consumes = ["multipart/form-data"];
-        out.schema.body = {
-          type: "object",
-          properties: { file: { type: "string", format: "binary" } },
-          required: ["file"],
-        };
-      }
+      const isPublic = route?.config?.public === true;
+      if (isPublic) out.schema.security = [];
+      const method = Array.isArray(route?.method) ? route.method[0] : route?.method;
+      documentRoute(out.schema, (input.schema ?? {}) as FastifySchema, {
+        url: input.url,
+        method: String(method ?? "GET"),
+        public: isPublic,
+      });
       return out as never;
     },
-    transformObject: createJsonSchemaTransformObject({ schemaRegistry: apiRegistry }),
+    transformObject: (input) => finishDocument(baseTransformObject(input) as never),
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: "/api/docs",
@@ -202,8 +209,15 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   await app.register(
     async (api) => {
       installAuthHook(api, { keys, accounts });
-      api.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
-        app.swagger(),
+      // The document names the server it came from, so generated clients need no base URL.
+      api.get(
+        "/openapi.json",
+        { config: { public: true }, schema: { hide: true } },
+        async (request) =>
+          servedFrom(
+            app.swagger() as Record<string, unknown>,
+            `${request.protocol}://${request.host}`,
+          ),
       );
       await api.register(healthRoutes, {
         info: { version: VERSION, dialect: engine.store.dialect.name, roles: opts.roles ?? [] },
@@ -211,7 +225,12 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       await api.register(authRoutes, { accounts, limiter });
       await api.register(keyRoutes, { store: engine.store, keys });
       await api.register(processRoutes, { engine });
-      await api.register(runRoutes, { engine, heartbeatMs: config.sseHeartbeatMs, streams });
+      await api.register(runRoutes, {
+        engine,
+        heartbeatMs: config.sseHeartbeatMs,
+        streams,
+        uploadLimit: config.uploadLimit,
+      });
       await api.register(activityRoutes, {
         engine,
         server: {
@@ -228,6 +247,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   );
 
   await registerStatic(app, config.webDir);
+  await registerPages(app, { accounts, limiter, hasUi: app.plainrunUi });
 
   // Event streams never end on their own while a run goes on: end them so close() can finish.
   app.addHook("preClose", async () => {

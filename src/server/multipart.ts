@@ -16,8 +16,8 @@ export interface MultipartBody {
 }
 
 export interface MultipartRules {
-  /** Names of the file parts the route takes (one file each). */
-  files: readonly string[];
+  /** Names of the file parts the route takes (one file each), or any name up to `maxFiles`. */
+  files: readonly string[] | { any: number };
   /** Names of the text fields it takes. */
   fields?: readonly string[];
   /** Largest file, in bytes. */
@@ -35,24 +35,32 @@ export async function readMultipart(
 ): Promise<MultipartBody> {
   const fieldNames = rules.fields ?? [];
   const out: MultipartBody = { files: new Map(), fields: new Map() };
-  const expected = [...rules.files.map((f) => `a file part named ${f}`), ...fieldNames].join(", ");
+  const anyName = !Array.isArray(rules.files);
+  const fileNames = Array.isArray(rules.files) ? (rules.files as readonly string[]) : [];
+  const maxFiles = anyName ? (rules.files as { any: number }).any : fileNames.length;
+  const expected = [
+    ...(anyName
+      ? [`up to ${maxFiles} file parts`]
+      : fileNames.map((f) => `a file part named ${f}`)),
+    ...fieldNames,
+  ].join(", ");
   try {
     const parts = request.parts({
       // One more than allowed of each, so an extra part is seen and refused by its name.
       limits: {
         fileSize: rules.fileSize,
-        files: rules.files.length + 1,
+        files: maxFiles + 1,
         fields: fieldNames.length + 1,
-        parts: rules.files.length + fieldNames.length + 2,
+        parts: maxFiles + fieldNames.length + 2,
       },
     });
     for await (const part of parts) {
       if (part.type === "file") {
-        if (!rules.files.includes(part.fieldname)) {
+        if (!anyName && !fileNames.includes(part.fieldname)) {
           part.file.resume();
           throw refused(part.fieldname || "(part)", `not expected here; send ${expected}`);
         }
-        if (out.files.has(part.fieldname)) {
+        if (out.files.has(part.fieldname) || out.files.size >= maxFiles) {
           part.file.resume();
           throw tooManyFiles();
         }
@@ -80,7 +88,7 @@ const tooManyFiles = () =>
     413,
     "too-large",
     "Request too large",
-    "An upload holds one file per part name: send one file.",
+    "An upload holds one file per part name (and at most as many as the route takes): send one file.",
   );
 
 function multipartProblem(err: unknown, rules: MultipartRules, expected: string): unknown {

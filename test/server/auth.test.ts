@@ -228,7 +228,7 @@ describe("people: setup link, login sessions, CSRF", () => {
     expect(run.status).toBe(202);
     expect(run.body).toMatchObject({
       trigger: "manual",
-      trigger_details: { by: "admin@example.com" },
+      trigger_details: { who: "admin@example.com", via: "web" },
     });
   });
 

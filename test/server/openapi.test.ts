@@ -50,7 +50,8 @@ describe("OpenAPI document", () => {
       "POST /api/v2/runs/{id}/answer",
       "GET /api/v2/runs/{id}/events",
       "GET /api/v2/runs/{id}/events/stream",
-      "POST /api/v2/runs/actions/{action}",
+      "POST /api/v2/runs/actions/rerun",
+      "POST /api/v2/runs/actions/archive",
       "POST /api/v2/files",
       "GET /api/v2/keys",
       "POST /api/v2/keys",
@@ -78,6 +79,73 @@ describe("OpenAPI document", () => {
     expect(
       doc.paths["/api/v2/files"].post.requestBody.content["multipart/form-data"],
     ).toBeDefined();
+  });
+
+  it("passes @redocly/cli lint with no error and no warning", async () => {
+    const dir = join(ROOT, "node_modules/.cache", `plainrun-lint-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, "openapi.json"), JSON.stringify(doc));
+      const out = await run(
+        process.execPath,
+        [
+          join(ROOT, "node_modules/@redocly/cli/bin/cli.js"),
+          "lint",
+          join(dir, "openapi.json"),
+          "--format=json",
+        ],
+        {
+          cwd: dir,
+          encoding: "utf8",
+          env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+        },
+      ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? "" }));
+      const report = JSON.parse(out.stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: Array<{ ruleId: string; message: string }>;
+      };
+      expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("names every operation, describes every answer, and types errors as problem+json", () => {
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
+        ids.push(op.operationId);
+        expect(op.responses["400"], `${method} ${path} 400`).toBeDefined();
+        for (const [status, answer] of Object.entries(op.responses as Record<string, any>)) {
+          expect(answer.description).not.toBe("Default Response");
+          if (Number(status) >= 400) {
+            expect(Object.keys(answer.content), `${method} ${path} ${status}`).toEqual([
+              "application/problem+json",
+            ]);
+          }
+        }
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(
+      expect.arrayContaining(["startRun", "listRuns", "getRun", "createProcess"]),
+    );
+    const stream = doc.paths["/api/v2/runs/{id}/events/stream"].get.responses["200"].content;
+    expect(Object.keys(stream)).toEqual(["text/event-stream"]);
+    const schemas = Object.keys(doc.components.schemas);
+    expect(schemas.filter((n) => n.endsWith("Input"))).toEqual([]);
+    expect(JSON.stringify(doc)).not.toContain('"$id"');
+    expect(doc.servers[0].variables.origin.default).toBe(s.url);
+    expect(doc.info.license).toMatchObject({ name: "MIT" });
+    // the rules the server enforces are in the schemas
+    const create = doc.paths["/api/v2/processes"].post.requestBody.content;
+    expect(create["application/json"].schema.properties.name).toMatchObject({
+      maxLength: 100,
+      pattern: expect.stringContaining("\\u0000"),
+    });
+    expect(Object.keys(create)).toEqual(["application/json", "text/plain", "multipart/form-data"]);
   });
 
   it("is served as a browsable page at /api/docs", async () => {

@@ -183,3 +183,33 @@ describe("methods and docs paths (item 8)", () => {
     expect(r.headers.get("content-type")).toMatch(/problem\+json/);
   });
 });
+
+describe("one vocabulary with the CLI (issue 10, item 5)", () => {
+  it("takes statuses and triggers in any case, and days or date-times", async () => {
+    const canonical = await s.api("GET", "/api/v2/runs?status=Pending,Succeeded&archived=all");
+    expect(canonical.status).toBe(200);
+    const anyCase = await s.api("GET", "/api/v2/runs?status=pending,SUCCEEDED&archived=all");
+    expect(anyCase.status).toBe(200);
+    expect(anyCase.body.items.map((r: { id: string }) => r.id)).toEqual(
+      canonical.body.items.map((r: { id: string }) => r.id),
+    );
+    expect((await s.api("GET", "/api/v2/runs?trigger=API")).status).toBe(200);
+    const bad = expectProblem(await s.api("GET", "/api/v2/runs?status=done"), 422);
+    expect(bad.detail).toMatch(/AwaitingAnswer/);
+
+    const all = (await s.api("GET", "/api/v2/runs?archived=all")).body.items.length;
+    expect(all).toBeGreaterThan(0);
+    const fromDay = await s.api("GET", "/api/v2/runs?archived=all&created_from=2000-01-01");
+    expect(fromDay.body.items.length).toBe(all);
+    const toDay = await s.api("GET", "/api/v2/runs?archived=all&created_to=2000-01-01");
+    expect(toDay.body.items).toEqual([]);
+    const dateTime = await s.api(
+      "GET",
+      "/api/v2/runs?archived=all&created_from=2000-01-01T00:00:00%2B02:00",
+    );
+    expect(dateTime.body.items.length).toBe(all);
+    const wrong = expectProblem(await s.api("GET", "/api/v2/runs?created_from=yesterday"), 422);
+    expect(wrong.errors[0].field).toBe("query.created_from");
+    expect(wrong.detail).toMatch(/2026-11-30/);
+  });
+});

@@ -45,6 +45,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
         tags: ["runs"],
         operationId: "countRunsPerHour",
         summary: "Runs per hour over the last 24 hours, by status",
+        answers: "Runs per hour and status, oldest hour first.",
         description:
           "24 buckets, oldest first, each with the hour it starts and a count per status of the runs created in it (archived ones included; a run created within about a minute of an hour's start may count in the hour before). `process` narrows to one process (id or name).",
         querystring: z.strictObject({
@@ -91,6 +92,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
         tags: ["processes"],
         operationId: "listProcessActivity",
         summary: "Each process's latest run and its runs in the last 24 hours",
+        answers: "Each process's latest run and recent run counts.",
         response: {
           200: z.object({
             items: z.array(
@@ -131,6 +133,7 @@ export const activityRoutes: FastifyPluginAsyncZod<{ engine: Engine; server: Ser
         tags: ["health"],
         operationId: "getServerInfo",
         summary: "This server's version and where its data lives",
+        answers: "The server's version, database and data directory.",
         response: {
           200: z.object({
             version: z.string(),

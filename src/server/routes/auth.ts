@@ -61,22 +61,35 @@ function setSessionCookie(
   });
 }
 
+/**
+ * Starts a session for `user` and sets its cookies: the session's, and the device cookie
+ * that lets this browser skip the per-account failed-login delay.
+ */
+export async function startSessionCookies(
+  accounts: Accounts,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: LoggedInUser,
+): Promise<{ csrfToken: string; expiresAt: number }> {
+  const s = await accounts.startSession(user);
+  setSessionCookie(request, reply, s.cookie, s.expiresAt);
+  reply.setCookie(DEVICE_COOKIE, accounts.deviceCookie(user), {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: request.protocol === "https",
+    maxAge: 365 * 24 * 3600,
+  });
+  return s;
+}
+
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
   app,
   { accounts, limiter },
 ) => {
-  /** Starts a session for `user`: sets its cookie, answers with the user and the CSRF token. */
+  /** Starts a session for `user`: sets its cookies, answers with the user and the CSRF token. */
   const logIn = async (request: FastifyRequest, reply: FastifyReply, user: LoggedInUser) => {
-    const s = await accounts.startSession(user);
-    setSessionCookie(request, reply, s.cookie, s.expiresAt);
-    // Remembers this browser for the account: its logins skip the per-account delay.
-    reply.setCookie(DEVICE_COOKIE, accounts.deviceCookie(user), {
-      path: "/api/v2/auth",
-      httpOnly: true,
-      sameSite: "strict",
-      secure: request.protocol === "https",
-      maxAge: 365 * 24 * 3600,
-    });
+    const s = await startSessionCookies(accounts, request, reply, user);
     return {
       user: {
         id: user.id,
@@ -95,7 +108,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "getSetupStatus",
         summary: "Whether the first admin still has to be created",
+        answers: "Whether setup is still needed.",
         response: { 200: z.object({ needed: z.boolean() }) },
       },
     },
@@ -108,7 +123,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "setUp",
         summary: "Create the first admin with the one-time setup token the server printed",
+        answers:
+          "The first admin, logged in: the session cookie is set; the answer holds its CSRF token.",
         body: Credentials.extend({ token: z.string().min(1).max(200) }).strict(),
         response: { 201: SessionAnswer, ...problems(401, 409, 422) },
       },
@@ -128,7 +146,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "logIn",
         summary: "Log in: sets the session cookie and returns its CSRF token",
+        answers: "Logged in: the session cookie is set; the answer holds its CSRF token.",
         body: Credentials,
         response: { 200: SessionAnswer, ...problems(401, 422, 429) },
       },
@@ -167,7 +187,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
     {
       schema: {
         tags: ["auth"],
+        operationId: "logOut",
         summary: "End the session (needs the CSRF token)",
+        answers: "Logged out: the session has ended.",
         response: { 204: z.null(), ...problems(401, 403) },
       },
     },
@@ -184,7 +206,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteDeps> = async (
     {
       schema: {
         tags: ["auth"],
+        operationId: "whoAmI",
         summary: "Who is calling: the API key or the logged-in user (with the CSRF token)",
+        answers: "The caller: an API key or a logged-in user.",
         response: {
           200: z.object({
             kind: z.enum(["key", "session"]),

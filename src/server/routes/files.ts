@@ -26,8 +26,20 @@ export const fileRoutes: FastifyPluginAsyncZod<{ engine: Engine; uploadLimit: nu
     {
       schema: {
         tags: ["files"],
+        operationId: "uploadFile",
         summary: "Upload a file (multipart/form-data, field `file`)",
+        answers: 'The stored file; its id goes in a run\'s inputs as {"file_id": ID}.',
         description: `At most ${uploadLimit} bytes (413 beyond).`,
+        bodies: {
+          "multipart/form-data": {
+            type: "object",
+            properties: {
+              file: { type: "string", format: "binary", description: "The file (one part)." },
+            },
+            required: ["file"],
+            additionalProperties: false,
+          },
+        },
         response: { 201: StoredFile, ...problems(401, 403, 413, 415, 422) },
       },
     },
@@ -61,7 +73,9 @@ export const fileRoutes: FastifyPluginAsyncZod<{ engine: Engine; uploadLimit: nu
     {
       schema: {
         tags: ["files"],
+        operationId: "getFile",
         summary: "A stored file's name, type and size",
+        answers: "The stored file's name, type and size.",
         params: IdParams,
         response: { 200: StoredFile, ...problems(401, 404) },
       },

@@ -15,7 +15,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ info: HealthInfo }> = async (
       config: { public: true },
       schema: {
         tags: ["health"],
+        operationId: "getHealth",
         summary: "Liveness (no key needed)",
+        answers: "The server is up.",
         security: [],
         response: {
           200: z.object({

@@ -35,7 +35,9 @@ export const keyRoutes: FastifyPluginAsyncZod<{ store: Store; keys: ApiKeyCache 
     {
       schema: {
         tags: ["keys"],
+        operationId: "listKeys",
         summary: "List API keys (never their secrets)",
+        answers: "The API keys (never their secrets).",
         response: { 200: z.object({ items: z.array(ApiKey) }), ...problems(401) },
       },
     },
@@ -47,7 +49,9 @@ export const keyRoutes: FastifyPluginAsyncZod<{ store: Store; keys: ApiKeyCache 
     {
       schema: {
         tags: ["keys"],
+        operationId: "createKey",
         summary: "Create an API key; the answer holds its secret, shown this once",
+        answers: "The new key with its secret, shown this once.",
         body: z.strictObject({ name: z.string().min(1).max(100) }),
         response: {
           201: ApiKey.extend({ secret: z.string() }),
@@ -70,7 +74,9 @@ export const keyRoutes: FastifyPluginAsyncZod<{ store: Store; keys: ApiKeyCache 
     {
       schema: {
         tags: ["keys"],
+        operationId: "revokeKey",
         summary: "Revoke an API key (by id, or by name when only one active key has it)",
+        answers: "The key, revoked.",
         params: IdParams,
         response: { 200: ApiKey, ...problems(401, 403, 404, 409) },
       },

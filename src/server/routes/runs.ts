@@ -1,5 +1,6 @@
 // Runs: start (with Idempotency-Key), read, list with filters and a cursor, cancel, answer,
 // events (JSON and server-sent events), and bulk actions that answer per run.
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine, ListRunsOptions, RunEvent } from "../../engine/index.ts";
@@ -14,7 +15,9 @@ import {
   type TriggerType,
 } from "../../store/index.ts";
 import { actorOf, type Principal } from "../auth/hook.ts";
-import { HttpProblem } from "../problems.ts";
+import { detectFileType } from "../fileType.ts";
+import { readMultipart } from "../multipart.ts";
+import { HttpProblem, parseJsonBody } from "../problems.ts";
 import {
   IdParams,
   JsonObject,
@@ -34,14 +37,34 @@ const StartRun = z.strictObject({
   file_ids: z.array(z.string().min(1).max(200)).max(1000).optional(),
 });
 
-const listOf = (values: readonly string[]) =>
-  new RegExp(`^(${values.join("|")})(,(${values.join("|")}))*$`);
+/**
+ * A comma-separated list of these values, any case (as the CLI takes them), answered in
+ * their canonical spelling; the message names them.
+ */
+const listParam = (values: readonly string[], what: string) => {
+  const canonical = new Map(values.map((v) => [v.toLowerCase(), v]));
+  const one = values.map((v) =>
+    v.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`),
+  );
+  return z
+    .string()
+    .regex(new RegExp(`^(${one.join("|")})(,(${one.join("|")}))*$`), {
+      error: `must be one or more ${what}, comma-separated, from: ${values.join(", ")} (any case)`,
+    })
+    .transform((list) =>
+      list
+        .split(",")
+        .map((v) => canonical.get(v.toLowerCase()) as string)
+        .join(","),
+    );
+};
 
-/** A comma-separated list of these values, with a message that names them (case matters). */
-const listParam = (values: readonly string[], what: string) =>
-  z.string().regex(listOf(values), {
-    error: `must be one or more ${what}, comma-separated, spelled as: ${values.join(", ")}`,
-  });
+/** A day (YYYY-MM-DD, midnight UTC) or a full ISO date-time with its offset. */
+const dateParam = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: "must be a date (2026-11-30) or an ISO date-time (2026-11-30T14:00:00Z)",
+  })
+  .transform((v) => (v.length === 10 ? `${v}T00:00:00.000Z` : v));
 
 /** A whole number from the query string, with one message for every way it can be wrong. */
 const queryInt = (min: number, max?: number) => {
@@ -59,8 +82,8 @@ const ListQuery = z.strictObject({
     .enum(["false", "true", "all"])
     .optional()
     .describe('"false" (default): hide archived runs; "true": only archived; "all": both.'),
-  created_from: z.iso.datetime({ offset: true }).optional(),
-  created_to: z.iso.datetime({ offset: true }).optional(),
+  created_from: dateParam.optional().describe("Created at or after (a day: from its start, UTC)."),
+  created_to: dateParam.optional().describe("Created before (a day: before its start, UTC)."),
   text: z.string().min(1).max(200).optional().describe("Text in the inputs or outputs."),
   rerun_of: z.string().min(1).max(200).optional(),
   limit: queryInt(1, 500).optional().describe("Default 50."),
@@ -88,7 +111,8 @@ function headerCount(rawHeaders: string[], name: string): number {
 
 function triggerOf(p: Principal | null): { type: TriggerType; details: Record<string, Json> } {
   if (p?.kind === "key") return { type: "api", details: { key: p.name, key_id: p.id } };
-  if (p?.kind === "session") return { type: "manual", details: { by: p.email } };
+  // `who` as the CLI records it (docs/api.md: trigger_details).
+  if (p?.kind === "session") return { type: "manual", details: { who: p.email, via: "web" } };
   return { type: "api", details: {} };
 }
 
@@ -99,8 +123,61 @@ function idempotencyScope(p: Principal | null): string {
   return "anonymous";
 }
 
+/** Most file parts in one multipart run start. */
+const MAX_RUN_FILES = 10;
+
+/**
+ * A run start sent as multipart: the fields as in JSON (`inputs` as JSON text), and each
+ * file part stored (as POST /files does) and given as the input of its part's name.
+ */
+async function multipartRun(
+  request: FastifyRequest,
+  engine: Engine,
+  uploadLimit: number,
+): Promise<Record<string, unknown>> {
+  const form = await readMultipart(request, {
+    files: { any: MAX_RUN_FILES },
+    fields: ["process", "process_id", "stage", "inputs"],
+    fileSize: uploadLimit,
+  });
+  let inputs: Record<string, unknown> = {};
+  const text = form.fields.get("inputs");
+  if (text !== undefined) {
+    const parsed = (() => {
+      try {
+        return parseJsonBody(text);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+      const message = "must be a JSON object of input names to values";
+      throw new HttpProblem(422, "validation", "The request is not valid", `inputs: ${message}`, {
+        errors: [{ field: "inputs", message }],
+      });
+    }
+    inputs = parsed as Record<string, unknown>;
+  }
+  for (const [name, f] of form.files) {
+    const fileName = f.filename || name;
+    const stored = await engine.files.put(new Uint8Array(f.bytes), {
+      name: fileName,
+      type: detectFileType(fileName, f.mimetype, f.bytes),
+    });
+    inputs[name] = { file_id: stored.id };
+  }
+  const body: Record<string, unknown> = { inputs };
+  for (const k of ["process", "process_id", "stage"]) {
+    const v = form.fields.get(k);
+    if (v !== undefined) body[k] = v;
+  }
+  return body;
+}
+
 export interface RunRouteDeps {
   engine: Engine;
+  /** Largest file part of a multipart run start (--upload-limit). */
+  uploadLimit: number;
   heartbeatMs: number;
   /** Open event streams, ended when the server closes. */
   streams: Set<() => void>;
@@ -108,7 +185,7 @@ export interface RunRouteDeps {
 
 export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
   app,
-  { engine, heartbeatMs, streams },
+  { engine, heartbeatMs, streams, uploadLimit },
 ) => {
   const tags = ["runs"];
 
@@ -117,14 +194,33 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "startRun",
         summary: "Start a run (stored Pending; workers execute it)",
+        answers: "The run, stored Pending (or the first run of this Idempotency-Key).",
         description:
           "With an `Idempotency-Key` header, a retry with the same body returns the first run; the same key with another body is 422. Keys belong to the API key (or the user) that sent them.",
         headers: z.looseObject({
           "idempotency-key": z.string().min(1).max(255).optional(),
         }),
         body: StartRun,
+        bodies: {
+          "multipart/form-data": {
+            type: "object",
+            description:
+              "Each file part is a file input named by the part's name (stored as by POST /files); the other inputs go in `inputs` as a JSON object.",
+            properties: {
+              process: { type: "string", minLength: 1, maxLength: 200 },
+              process_id: { type: "string", minLength: 1, maxLength: 200 },
+              stage: { type: "string", enum: [...STAGE] },
+              inputs: { type: "string", description: "A JSON object: input names to values." },
+            },
+            additionalProperties: { type: "string", format: "binary" },
+          },
+        },
         response: { 202: Run, ...problems(401, 403, 404, 409, 413, 422) },
+      },
+      preValidation: async (request) => {
+        if (request.isMultipart()) request.body = await multipartRun(request, engine, uploadLimit);
       },
     },
     async (request, reply) => {
@@ -171,7 +267,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "listRuns",
         summary: "List runs, newest first",
+        answers: "A page of runs, newest first, and the cursor of the next page.",
         querystring: ListQuery,
         response: {
           200: z.object({ items: z.array(Run), next_cursor: z.string().nullable() }),
@@ -202,7 +300,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "getRun",
         summary: "Read a run, with its step timeline",
+        answers: "The run with its step timeline.",
         params: IdParams,
         response: { 200: RunDetail, ...problems(401, 404) },
       },
@@ -215,7 +315,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "cancelRun",
         summary: "Cancel a run that is not final",
+        answers: "The run, Cancelled or asked to stop.",
         description:
           "A Running run is asked to stop (cancel_requested) and ends Cancelled within a second.",
         params: IdParams,
@@ -230,7 +332,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "answerRun",
         summary: "Answer the question an AwaitingAnswer run waits on",
+        answers: "The run, Pending again to go on with the answer.",
         params: IdParams,
         body: z.strictObject({
           answer: z.unknown().describe("Text, number, yes/no… as the question asks."),
@@ -262,7 +366,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "listRunEvents",
         summary: "The run's events (status changes, steps, log lines, questions…), oldest first",
+        answers: "The events after `after`, oldest first.",
         params: IdParams,
         querystring: EventsQuery,
         response: {
@@ -283,7 +389,10 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     {
       schema: {
         tags,
+        operationId: "streamRunEvents",
         summary: "Live events as server-sent events (text/event-stream)",
+        answers:
+          "A stream of server-sent events, one per run event, ending after the final status.",
         description:
           "Replays the events after `Last-Event-ID` (or `after`, or from the start), then sends new ones as they happen; each SSE message has `id` = seq, `event` = type and `data` = the event as JSON. The stream ends after the run's final status event; a comment line is sent on idle streams as a heartbeat.",
         params: IdParams,
@@ -296,8 +405,13 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
             })
             .optional(),
         }),
+        produces: ["text/event-stream"],
         response: {
-          200: z.string().describe("text/event-stream"),
+          200: z
+            .string()
+            .describe(
+              "Server-sent events: `id: SEQ`, `event: TYPE`, `data: {the event as JSON}` (a RunEvent), a blank line after each.",
+            ),
           ...problems(401, 404),
         },
       },
@@ -360,44 +474,73 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     },
   );
 
-  app.post(
-    "/runs/actions/:action",
-    {
-      schema: {
-        tags,
-        summary: "Bulk re-run, archive, unarchive or cancel: one result per run",
-        params: z.strictObject({ action: z.enum(["rerun", "archive", "unarchive", "cancel"]) }),
-        body: z.strictObject({
-          run_ids: z.array(z.string().min(1).max(200)).min(1).max(1000),
-          exact_version: z
-            .boolean()
-            .optional()
-            .describe(
-              "rerun: run the original's exact version instead of the stage's current one.",
-            ),
-        }),
-        response: {
-          200: z.object({ results: z.array(BulkResult) }),
-          ...problems(401, 403, 413, 422),
+  // One path per action (not /runs/actions/{action}, which a client could not tell from
+  // /runs/{id}/...): each with its own operationId and body.
+  const runIds = z.array(z.string().min(1).max(200)).min(1).max(1000);
+  const bulk = {
+    rerun: {
+      operationId: "rerunRuns",
+      summary: "Re-run runs (each with the stage's current source, or its exact version)",
+      body: z.strictObject({
+        run_ids: runIds,
+        exact_version: z
+          .boolean()
+          .optional()
+          .describe("Run the original's exact version instead of the stage's current one."),
+      }),
+    },
+    archive: {
+      operationId: "archiveRuns",
+      summary: "Archive runs (hidden from lists by default)",
+      body: z.strictObject({ run_ids: runIds }),
+    },
+    unarchive: {
+      operationId: "unarchiveRuns",
+      summary: "Unarchive runs",
+      body: z.strictObject({ run_ids: runIds }),
+    },
+    cancel: {
+      operationId: "cancelRuns",
+      summary: "Cancel runs that are not final",
+      body: z.strictObject({ run_ids: runIds }),
+    },
+  } as const;
+  for (const [action, spec] of Object.entries(bulk)) {
+    app.post(
+      `/runs/actions/${action}`,
+      {
+        schema: {
+          tags,
+          operationId: spec.operationId,
+          summary: spec.summary,
+          answers: "One result per run, in the order of run_ids: ok with the run, or the error.",
+          body: spec.body,
+          response: {
+            200: z.object({ results: z.array(BulkResult) }),
+            ...problems(401, 403, 413, 422),
+          },
         },
       },
-    },
-    async (request) => {
-      const { run_ids, exact_version } = request.body;
-      const by = actorOf(request.principal);
-      const runs = engine.runs;
-      switch (request.params.action) {
-        case "rerun":
-          return {
-            results: await runs.rerunMany(run_ids, { by, exactVersion: exact_version === true }),
-          };
-        case "archive":
-          return { results: await runs.archiveMany(run_ids, { by }) };
-        case "unarchive":
-          return { results: await runs.unarchiveMany(run_ids, { by }) };
-        case "cancel":
-          return { results: await runs.cancelMany(run_ids, { by }) };
-      }
-    },
-  );
+      async (request) => {
+        const { run_ids, exact_version } = request.body as {
+          run_ids: string[];
+          exact_version?: boolean;
+        };
+        const by = actorOf(request.principal);
+        const runs = engine.runs;
+        switch (action) {
+          case "rerun":
+            return {
+              results: await runs.rerunMany(run_ids, { by, exactVersion: exact_version === true }),
+            };
+          case "archive":
+            return { results: await runs.archiveMany(run_ids, { by }) };
+          case "unarchive":
+            return { results: await runs.unarchiveMany(run_ids, { by }) };
+          default:
+            return { results: await runs.cancelMany(run_ids, { by }) };
+        }
+      },
+    );
+  }
 };

@@ -57,8 +57,7 @@ export function RunPage() {
   const rerun = useMutation({
     mutationFn: () =>
       ok(
-        api.POST("/api/v2/runs/actions/{action}", {
-          params: { path: { action: "rerun" } },
+        api.POST("/api/v2/runs/actions/rerun", {
           body: { run_ids: [id!] },
         }),
       ),

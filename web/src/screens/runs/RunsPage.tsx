@@ -215,8 +215,7 @@ export function useBulk() {
       ids: string[];
     }) =>
       ok(
-        api.POST("/api/v2/runs/actions/{action}", {
-          params: { path: { action } },
+        api.POST(`/api/v2/runs/actions/${action}`, {
           body: { run_ids: ids },
         }),
       ),

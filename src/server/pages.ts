@@ -1,0 +1,157 @@
+// Setup and login that work without JavaScript: real forms posted (method=post, the
+// one-time setup token in the body, never in a URL the browser logs), answered with a
+// redirect to the web UI, or, when it is not built, to a page that says what to do next.
+// Cross-site posts are refused (Origin / Sec-Fetch-Site), so no other site can log a
+// browser in to an account of its choosing.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AccountError, type Accounts, type LoginLimiter } from "./auth/accounts.ts";
+import { DEVICE_COOKIE } from "./auth/hook.ts";
+import { startSessionCookies } from "./routes/auth.ts";
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
+
+export const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
+label{display:block;margin:.75rem 0 .25rem}input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}
+button{font:inherit;margin-top:1rem;padding:.4rem 1rem}.error{color:#a00;margin-top:1rem}</style></head>
+<body>${body}</body></html>`;
+
+const credentials = (newPassword: boolean) => `<label for="email">Email</label>
+<input id="email" name="email" type="email" required autocomplete="username">
+<label for="password">Password${newPassword ? " (at least 8 characters)" : ""}</label>
+<input id="password" name="password" type="password" ${newPassword ? 'minlength="8" autocomplete="new-password"' : 'autocomplete="current-password"'} required>`;
+
+const errorNote = (message?: string) =>
+  message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : "";
+
+export function setupPage(token: string, message?: string): string {
+  return page(
+    "Plainrun setup",
+    `<h1>Create the first admin account</h1>
+<form method="post" action="/setup">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+${credentials(true)}
+<button type="submit">Create account</button></form>${errorNote(message)}`,
+  );
+}
+
+export function loginPage(message?: string): string {
+  return page(
+    "Plainrun login",
+    `<h1>Log in to Plainrun</h1>
+<form method="post" action="/login">
+${credentials(false)}
+<button type="submit">Log in</button></form>${errorNote(message)}`,
+  );
+}
+
+/** Where a person lands after setup or login while the web UI is not built. */
+export const WELCOME = page(
+  "Plainrun: what next",
+  `<h1>You are logged in</h1>
+<p>The web UI is not built in this installation, so Plainrun is used through its API and CLI:</p>
+<ol><li>Create an API key: <code>plainrun keys create laptop</code> on the server (the secret is
+its last line), or <code>POST /api/v2/keys {"name": "laptop"}</code>.</li>
+<li>Read the <a href="/api/docs">API documentation</a> (or the <a href="/api/v2/openapi.json">OpenAPI
+document</a>) and create a process: <code>POST /api/v2/processes</code>.</li>
+<li>Start a run: <code>POST /api/v2/runs</code>, then read it: <code>GET /api/v2/runs/{id}</code>.</li></ol>`,
+);
+
+/** A browser's cross-site form post: refused, so no other site can log a browser in. */
+function crossSite(request: FastifyRequest): boolean {
+  if (request.headers["sec-fetch-site"] === "cross-site") return true;
+  const origin = request.headers.origin;
+  if (typeof origin !== "string" || origin === "null") return origin === "null";
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true;
+  }
+}
+
+function form(request: FastifyRequest): Record<string, string> {
+  const body = request.body;
+  return body && typeof body === "object" ? (body as Record<string, string>) : {};
+}
+
+const html = (reply: FastifyReply, status: number, text: string) =>
+  reply.code(status).type("text/html; charset=utf-8").send(text);
+
+export interface PageDeps {
+  accounts: Accounts;
+  limiter: LoginLimiter;
+  /** Whether the web UI serves its own /setup and /login (then only the posts are here). */
+  hasUi: boolean;
+}
+
+export async function registerPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
+  const { accounts, limiter, hasUi } = deps;
+  const next = hasUi ? "/" : "/welcome";
+  await app.register(async (scoped) => {
+    // Form posts only here: a urlencoded body of a few short fields.
+    scoped.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string", bodyLimit: 16 * 1024 },
+      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    if (!hasUi) {
+      scoped.get("/setup", { schema: { hide: true } }, async (request, reply) => {
+        const token = (request.query as { token?: unknown }).token;
+        return html(reply, 200, setupPage(typeof token === "string" ? token : ""));
+      });
+      scoped.get("/login", { schema: { hide: true } }, async (_request, reply) =>
+        html(reply, 200, loginPage()),
+      );
+      scoped.get("/welcome", { schema: { hide: true } }, async (_request, reply) =>
+        html(reply, 200, WELCOME),
+      );
+    }
+    scoped.post("/setup", { schema: { hide: true } }, async (request, reply) => {
+      const { token = "", email = "", password = "" } = form(request);
+      if (crossSite(request))
+        return html(reply, 403, setupPage(token, "Post this form from this server's own page."));
+      try {
+        await accounts.setup(token, email, password);
+      } catch (err) {
+        if (err instanceof AccountError) {
+          return html(
+            reply,
+            err.code === "conflict" ? 409 : err.code === "invalid" ? 422 : 401,
+            setupPage(token, err.message),
+          );
+        }
+        throw err;
+      }
+      const user = await accounts.verify(email, password);
+      if (!user) return html(reply, 401, loginPage("Log in with the account you created."));
+      await startSessionCookies(accounts, request, reply, user);
+      return reply.code(303).header("location", next).send();
+    });
+    scoped.post("/login", { schema: { hide: true } }, async (request, reply) => {
+      const { email = "", password = "" } = form(request);
+      if (crossSite(request))
+        return html(reply, 403, loginPage("Post this form from this server's own page."));
+      if (!email || !password) return html(reply, 422, loginPage("Give your email and password."));
+      const knownDevice = await accounts.knownDevice(email, request.cookies[DEVICE_COOKIE]);
+      const wait = limiter.retryAfter(request.ip, email, { knownDevice });
+      if (wait > 0) {
+        reply.header("retry-after", String(wait));
+        return html(reply, 429, loginPage(`Too many failed logins: try again in ${wait} s.`));
+      }
+      const user = await accounts.verify(email, password);
+      if (!user) {
+        limiter.fail(request.ip, email);
+        return html(reply, 401, loginPage("Wrong email or password."));
+      }
+      limiter.succeed(email);
+      await startSessionCookies(accounts, request, reply, user);
+      return reply.code(303).header("location", next).send();
+    });
+  });
+}
