@@ -202,7 +202,8 @@ export const processRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         summary: "Publish the draft as the next version",
         description:
           "201 with the new version; 200 with the current version, creating nothing, when the latest version already has the draft's source.",
-        answers: "The published version: new (201), or the current one when the draft is unchanged (200).",
+        answers:
+          "The published version: new (201), or the current one when the draft is unchanged (200).",
         params: IdParams,
         response: { 200: Version, 201: Version, ...problems(401, 403, 404, 422, 503) },
       },

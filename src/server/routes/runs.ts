@@ -211,7 +211,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
             properties: {
               process: { type: "string", minLength: 1, maxLength: 200 },
               process_id: { type: "string", minLength: 1, maxLength: 200 },
-              stage: { type: "string", enum: [...STAGE] },
+              stage: { type: "string", enum: [...STAGES] },
               inputs: { type: "string", description: "A JSON object: input names to values." },
             },
             additionalProperties: { type: "string", format: "binary" },
