@@ -243,7 +243,7 @@ describe("reading and managing runs", () => {
     expect(cancel.body.results[0]).toMatchObject({ id: w, ok: true, run: { status: "Cancelled" } });
     expect(cancel.body.results[1]).toMatchObject({ id: a, ok: false, error: { code: "conflict" } });
 
-    expectProblem(await s.api("POST", "/api/v2/runs/actions/delete", { run_ids: [a] }), 422);
+    expectProblem(await s.api("POST", "/api/v2/runs/actions/delete", { run_ids: [a] }), 404);
     expectProblem(await s.api("POST", "/api/v2/runs/actions/archive", { run_ids: [] }), 422);
     expectProblem(await s.api("POST", "/api/v2/runs/actions/archive", { run_ids: "x" }), 422);
   });
