@@ -3,6 +3,11 @@ import type { Store } from "../store/index.ts";
 import { EngineBus } from "./bus.ts";
 import { CompileCache } from "./compileCache.ts";
 import { type CompileWorkerOptions, CompileWorkers } from "./compileWorkers.ts";
+import {
+  type ExecutorsHandle,
+  type ExecutorsOptions,
+  startExecutors,
+} from "./executor/executors.ts";
 import { FileService } from "./files.ts";
 import { GroupCommit } from "./groupCommit.ts";
 import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
@@ -37,9 +42,16 @@ export interface Engine {
   startRun(opts: StartRunOptions): Promise<Run>;
   /** Starts a worker pool in this process; several pools (and processes) may share a store. */
   startWorkers(opts?: WorkerOptions): Promise<WorkerPoolHandle>;
+  /**
+   * Executes runs in executor threads under a memory bound, replaced when one dies, the runs
+   * of a dead executor failed or quarantined (executor/executors.ts). Stop it before close().
+   */
+  startExecutors(opts: ExecutorsOptions): Promise<ExecutorsHandle>;
   /** Stops every pool started here (handing unfinished runs back). Does not close the store. */
   close(): Promise<void>;
 }
+
+const silentLogger: Logger = { warn() {}, error() {} };
 
 export function createEngine(opts: EngineOptions): Engine {
   const { store } = opts;
@@ -71,12 +83,15 @@ export function createEngine(opts: EngineOptions): Engine {
         get active() {
           return pool.active;
         },
+        adopt: (runId, from) => pool.adopt(runId, from),
         async stop(s) {
           pools.delete(pool);
           await pool.stop(s);
         },
       };
     },
+    startExecutors: (o) =>
+      startExecutors({ store, group, bus, logger: opts.logger ?? silentLogger }, o),
     async close() {
       await Promise.all([...pools].map((p) => p.stop({ graceMs: 0 })));
       pools.clear();

@@ -14,6 +14,8 @@ export interface ServerConfig {
   host: string;
   concurrency: number;
   workerThread: boolean;
+  executorMemoryMb: number;
+  executorWatchdogMs: number;
   roles: Role[];
   publicUrl: string | undefined;
   logLevel: string;
@@ -156,8 +158,26 @@ export const SETTINGS: readonly Setting[] = [
     env: "PLAINRUN_WORKER_THREAD",
     default: "true",
     meaning:
-      "Run the worker role in a worker thread of this process (its own event loop and database connection), so executing runs does not slow the API; `false`: on the main thread.",
+      "Run the worker role in executor threads of this process (their own event loop, database connection and memory bound), so executing runs neither slows nor endangers the API; `false`: on the main thread, without that isolation (for debugging).",
     parse: bool("--worker-thread"),
+  },
+  {
+    key: "executorMemoryMb",
+    flag: "--executor-memory <mb>",
+    env: "PLAINRUN_EXECUTOR_MEMORY_MB",
+    default: "512",
+    meaning:
+      "Heap an executor thread may use (MB), shared by the runs it executes at once. A run that passes it is stopped and ends Failed saying so; the server and its other runs go on.",
+    parse: int("--executor-memory", 16),
+  },
+  {
+    key: "executorWatchdogMs",
+    flag: "--executor-watchdog <ms>",
+    env: "PLAINRUN_EXECUTOR_WATCHDOG_MS",
+    default: "10000",
+    meaning:
+      "An executor whose event loop stays busy this long without a pause is stopped, and the run that held it ends Failed saying so.",
+    parse: int("--executor-watchdog", 1000),
   },
   {
     key: "publicUrl",

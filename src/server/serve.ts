@@ -6,16 +6,19 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "kysely";
 import pino from "pino";
-import { createEngine, type Engine, type WorkerPoolHandle } from "../engine/index.ts";
+import {
+  createEngine,
+  type Engine,
+  type ExecutorsHandle,
+  forwardNotifications,
+  newWriteLockBuffer,
+  type WorkerPoolHandle,
+  WriteLock,
+  withWriteLock,
+} from "../engine/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { buildApp, type PlainrunApp } from "./app.ts";
 import { type Role, type ServerConfig, storeUrl } from "./config.ts";
-import {
-  forwardNotifications,
-  startWorkerThread,
-  type WorkerThreadHandle,
-} from "./workerThread.ts";
-import { newWriteLockBuffer, WriteLock, withWriteLock } from "./writeLock.ts";
 
 /** What a role gets to start with. */
 export interface RoleContext {
@@ -71,10 +74,10 @@ export async function startServer(
   const url0 = storeUrl(config);
   const opened = await openStore({ url: url0, poolSize: config.pgPoolSize });
   const inThread = config.workerThread && config.roles.includes("worker");
-  let thread: WorkerThreadHandle | undefined;
+  let thread: ExecutorsHandle | undefined;
   const lockBuffer =
     inThread && opened.dialect.name === "sqlite" ? newWriteLockBuffer() : undefined;
-  // The worker thread checkpoints the WAL (see workerThreadMain.ts); this connection never does.
+  // The executor checkpoints the WAL (see engine/executor/executorMain.ts); this connection never does.
   if (lockBuffer) await sql`pragma wal_autocheckpoint = 0`.execute(opened.db);
   const store = inThread
     ? forwardNotifications(
@@ -95,13 +98,15 @@ export async function startServer(
   try {
     const roles = new Set(config.roles);
     if (roles.has("worker") && inThread) {
-      thread = await startWorkerThread({
+      thread = await engine.startExecutors({
         url: url0,
         poolSize: config.pgPoolSize,
         concurrency: config.concurrency,
         logLevel: config.logLevel,
         pollMs: 250,
         writeLock: lockBuffer,
+        memoryMb: config.executorMemoryMb,
+        watchdogMs: config.executorWatchdogMs,
       });
     } else if (roles.has("worker")) {
       pool = await engine.startWorkers({ concurrency: config.concurrency, logger });

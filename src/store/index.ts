@@ -32,6 +32,7 @@ export {
   insertIdempotencyKeys,
 } from "./queries/idempotencyKeys.ts";
 export { insertRuns, type NewRunFields, newRunRow } from "./queries/insertRuns.ts";
+export { runsLeasedBy } from "./queries/leasedRuns.ts";
 export { listRuns, type RunFilter } from "./queries/listRuns.ts";
 export {
   findProcess,

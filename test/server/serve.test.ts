@@ -1,52 +1,15 @@
 // The real CLI as child processes: `plainrun serve` prints its URL, serves the API and UI
 // fallback, runs runs on its worker thread, and exits 0 on SIGTERM; `plainrun keys create`
 // prints the secret last and that secret works.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, ROOT, type Served, serve } from "../helpers/serve.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/plainrun.js");
 const run = promisify(execFile);
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-    const onData = () => {
-      const m = /Plainrun listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        child.stdout?.off("data", onData);
-        resolve({ child, url: m[1], output: () => out, exited });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
-  });
-}
 
 describe("plainrun serve and plainrun keys", () => {
   let dir: string;

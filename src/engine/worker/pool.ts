@@ -10,11 +10,13 @@ import {
   claimByIds,
   claimExpired,
   finishPending,
+  getRun,
   type NewEvent,
   numberEvents,
   renewLeases,
   type Store,
   selectPending,
+  updateRun,
 } from "../../store/index.ts";
 import type { EngineBus, RunEventNotice } from "../bus.ts";
 import type { CompileCache } from "../compileCache.ts";
@@ -57,6 +59,16 @@ export interface WorkerOptions {
   runLimits?: Partial<RunLimits>;
   /** This pool's lease owner name (default a fresh uuid). */
   workerId?: string;
+  /**
+   * false: claim nothing from the queue; execute only the runs handed over with adopt()
+   * (an executor's quarantine). Default true.
+   */
+  claim?: boolean;
+  /**
+   * Told the ids of Pending runs about to be executed inline in a claim's transaction, then
+   * null once that execution ended: if the executor dies in between, they are the suspects.
+   */
+  onInline?: (ids: readonly string[] | null) => void;
   logger?: Logger;
 }
 
@@ -64,6 +76,11 @@ export interface WorkerPoolHandle {
   readonly workerId: string;
   /** Runs executing now. */
   readonly active: number;
+  /**
+   * Takes over one Running run leased by `from` and executes it; resolves once its segment
+   * is written, false when the run was no longer `from`'s.
+   */
+  adopt(runId: string, from: string): Promise<boolean>;
   /**
    * Stops claiming, lets running runs finish for up to graceMs (default 5000), then hands
    * the rest back to the queue with their state, and resolves when all is written.
@@ -125,6 +142,8 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly checkpointMs: number;
   private readonly sliceMs: number;
   private readonly maxRecoveries: number;
+  private readonly claims: boolean;
+  private readonly onInline: ((ids: readonly string[] | null) => void) | undefined;
   private readonly log: Logger;
   private readonly runLimits: Partial<RunLimits> | undefined;
   private readonly running = new Map<string, Execution>();
@@ -156,6 +175,8 @@ export class WorkerPool implements WorkerPoolHandle {
     this.checkpointMs = opts.checkpointMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
     this.maxRecoveries = opts.maxRecoveries ?? 2;
+    this.claims = opts.claim ?? true;
+    this.onInline = opts.onInline;
     this.log = opts.logger ?? silent;
     this.runLimits = opts.runLimits;
   }
@@ -165,6 +186,9 @@ export class WorkerPool implements WorkerPoolHandle {
   }
 
   async start(): Promise<void> {
+    const renew = setInterval(() => void this.renew(), this.renewMs);
+    this.cleanups.push(() => clearInterval(renew));
+    if (!this.claims) return;
     this.cleanups.push(
       this.bus.onWake(() => this.wake()),
       this.bus.onCancel((id) => this.cancelLocal(id)),
@@ -176,11 +200,9 @@ export class WorkerPool implements WorkerPoolHandle {
     } catch (err) {
       this.log.warn({ err }, "LISTEN failed; relying on polling");
     }
-    const renew = setInterval(() => void this.renew(), this.renewMs);
     const recover = setInterval(() => void this.recover(), this.recoverMs);
     const poll = setInterval(() => this.wake(), this.pollMs);
     this.cleanups.push(() => {
-      clearInterval(renew);
       clearInterval(recover);
       clearInterval(poll);
     });
@@ -307,11 +329,13 @@ export class WorkerPool implements WorkerPoolHandle {
           res.full = candidates.length === limit;
           const finished: Array<{ attempt: number; w: FinishWrite }> = [];
           const toClaim = new Map<string, Inline | undefined>();
+          if (candidates.length > 0) this.onInline?.(candidates.map((c) => c.id));
           for (const c of candidates) {
             const ran = performance.now() < budgetEnd ? this.runInline(c, now) : undefined;
             if (ran?.kind === "finish") finished.push({ attempt: c.attempts + 1, w: ran.w });
             else toClaim.set(c.id, ran);
           }
+          if (candidates.length > 0) this.onInline?.(null);
           if (finished.length > 0) {
             // Claimed and finished in one write: its events are Running, then the run's own.
             const seqs = await finishPending(
@@ -399,6 +423,47 @@ export class WorkerPool implements WorkerPoolHandle {
       status === "AwaitingAnswer" ? { kind: "waiting" } : { kind: "final", status };
     const w = segmentWrite(held, state, progress, end, Date.now());
     return w.kind === "finish" ? { kind: "finish", held, w } : { kind: "update", held, w };
+  }
+
+  /**
+   * Takes over one Running run leased by `from` (an executor that died, see
+   * ../executor/executors.ts) and executes it; resolves once its segment is written.
+   * False when the run was no longer `from`'s.
+   */
+  async adopt(runId: string, from: string): Promise<boolean> {
+    const now = Date.now();
+    const row = await this.group.submit(PHASE_WRITE, async (trx, ctx) => {
+      const last = await updateRun(
+        trx,
+        runId,
+        { statuses: ["Running"], owner: from },
+        {
+          lease_owner: this.workerId,
+          lease_expires_at: now + this.leaseMs,
+          heartbeat_at: now,
+          running_since: now,
+          updated_at: now,
+        },
+        1,
+      );
+      if (last === undefined) return undefined;
+      const run = await getRun(trx, runId);
+      if (!run) return undefined;
+      const data = {
+        status: "Running",
+        worker: this.workerId,
+        attempt: run.attempts,
+        recovered: true,
+      };
+      ctx.events.push(...numberEvents(runId, last, [{ type: "status", data }], now));
+      return run;
+    });
+    if (!row) return false;
+    this.bus.runEvents({ runId, seq: row.event_seq });
+    this.launch(row, false);
+    await this.running.get(runId)?.done;
+    await this.group.drain();
+    return true;
   }
 
   /** Takes over runs whose worker stopped renewing its lease. */

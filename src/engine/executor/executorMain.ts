@@ -1,0 +1,131 @@
+// Inside an executor thread (see executorThread.ts): open the store, start a worker pool, beat,
+// hear the supervisor's notifications through the store's listen(), adopt the runs it is
+// handed, stop when told.
+import v8 from "node:v8";
+import vm from "node:vm";
+import { parentPort, workerData } from "node:worker_threads";
+import { sql } from "kysely";
+import pino from "pino";
+import { openStore, type Store } from "../../store/index.ts";
+import { createEngine } from "../engine.ts";
+import {
+  type ExecutorData,
+  type FromExecutor,
+  MEMORY_EXIT_CODE,
+  type ToExecutor,
+} from "./executorThread.ts";
+import { WriteLock, withWriteLock } from "./writeLock.ts";
+
+const opts = workerData as ExecutorData;
+const port = parentPort;
+if (!port) throw new Error("executorMain runs in a worker thread");
+
+const listeners = new Map<string, Set<(payload: string) => void>>();
+const post = (m: FromExecutor) => port?.postMessage(m);
+
+/**
+ * The memory bound, enforced here rather than by V8 alone: when the live heap passes it (checked
+ * between slices, after a full collection), the thread exits with MEMORY_EXIT_CODE. V8's own
+ * limit (resourceLimits, set well above) is only the backstop: reaching it can abort the
+ * whole process instead of the thread.
+ */
+function guardMemory(limitMb: number): NodeJS.Timeout {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const limit = limitMb * 1024 * 1024;
+  return setInterval(() => {
+    if (v8.getHeapStatistics().used_heap_size < limit) return;
+    gc();
+    if (v8.getHeapStatistics().used_heap_size >= limit) process.exit(MEMORY_EXIT_CODE);
+  }, 20);
+}
+
+async function main() {
+  guardMemory(opts.memoryMb);
+  const logger = pino({ level: opts.logLevel }, pino.destination(2));
+  const opened = await openStore({
+    url: opts.url,
+    ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+  });
+  const locked = opts.writeLock
+    ? withWriteLock(opened, new WriteLock(opts.writeLock, opts.lockSlot))
+    : opened;
+  const dialect = locked.dialect;
+  const store: Store = {
+    ...locked,
+    dialect: {
+      ...dialect,
+      async listen(channel, onPayload) {
+        const set = listeners.get(channel) ?? new Set<(payload: string) => void>();
+        listeners.set(channel, set);
+        set.add(onPayload);
+        const inner = await dialect.listen(channel, onPayload);
+        return async () => {
+          set.delete(onPayload);
+          await inner();
+        };
+      },
+    },
+  };
+  // SQLite: this thread does the WAL checkpoints (every connection of the process has
+  // auto-checkpoints off), outside the write lock, so the API thread never pays for one.
+  let checkpoints: NodeJS.Timeout | undefined;
+  if (opts.writeLock) await sql`pragma wal_autocheckpoint = 0`.execute(opened.db);
+  if (opts.writeLock && opts.checkpoints) {
+    checkpoints = setInterval(() => {
+      sql`pragma wal_checkpoint(PASSIVE)`.execute(opened.db).catch((err) => {
+        logger.warn({ err }, "WAL checkpoint failed");
+      });
+    }, 1000);
+  }
+  const engine = createEngine({ store, logger });
+  const pool = await engine.startWorkers({
+    concurrency: opts.concurrency,
+    logger,
+    workerId: opts.workerId,
+    claim: opts.claim,
+    onInline: (ids) => post({ type: "inline", ids: ids ? [...ids] : null }),
+    ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+    ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+  });
+  const beat = setInterval(() => post({ type: "beat" }), opts.beatMs);
+  port?.on("message", (m: ToExecutor) => {
+    if (m.type === "notify") {
+      for (const fn of listeners.get(m.channel) ?? []) fn(m.payload);
+      return;
+    }
+    if (m.type === "adopt") {
+      pool.adopt(m.runId, m.from).then(
+        (ok) => post({ type: "adopted", runId: m.runId, ok }),
+        (err: unknown) => {
+          logger.error({ err, runId: m.runId }, "could not take over a run");
+          post({ type: "adopted", runId: m.runId, ok: false });
+        },
+      );
+      return;
+    }
+    if (m.type === "stop") {
+      void (async () => {
+        try {
+          await pool.stop({ graceMs: m.graceMs });
+          clearInterval(beat);
+          if (checkpoints) clearInterval(checkpoints);
+          await engine.close();
+          await store.close();
+        } finally {
+          logger.flush();
+          post({ type: "stopped" });
+          port?.close();
+        }
+      })();
+    }
+  });
+  post({ type: "ready" });
+}
+
+main().catch((err: unknown) => {
+  post({
+    type: "failed",
+    message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+});

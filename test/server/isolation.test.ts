@@ -1,0 +1,253 @@
+// Isolation against the real `plainrun serve`: a run that exhausts its executor's memory ends
+// Failed with a sentence naming the bound, while the server keeps answering /health and
+// executing other runs; runs that shared the dead executor are executed again alone, so only
+// the guilty one fails; and on PostgreSQL, two servers sharing the run both survive it and
+// the run fails once. The executors get a small memory bound (64 MB) so that a run within
+// the interpreter's own bounds still passes it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, type Served, serve } from "../helpers/serve.ts";
+import { createTestStore, PG_URL, type TestStore } from "../helpers/stores.ts";
+
+const MEMORY_MB = 64;
+const SENTENCE = `The run was stopped: it used more memory than an executor may (${MEMORY_MB} MB).`;
+// About 70 MB of distinct texts: more than the executor may hold, well within a run's bounds.
+const POISON = [
+  "the rows are 1, 2",
+  "repeat 900000 times",
+  '  add "row number {the iteration} of a long list of rows" to the rows',
+  'say "done"',
+].join("\n");
+// Busy for a few seconds, so it is still executing when the poison kills their executor.
+const SLOW = [
+  "the n is 0",
+  "repeat 20000000 times",
+  "  add 1 to the n",
+  'say "counted {the n}"',
+].join("\n");
+
+interface RunView {
+  id: string;
+  status: string;
+  log: string[];
+  error: { message: string } | null;
+}
+
+class Api {
+  constructor(
+    readonly url: string,
+    private readonly key: string,
+  ) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/api/v2${path}`, {
+      method,
+      headers: {
+        "x-api-key": this.key,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  async publish(name: string, source: string): Promise<void> {
+    await this.call("POST", "/processes", { name, source });
+    await this.call("POST", `/processes/${name}/publish`);
+  }
+
+  async start(process: string): Promise<string> {
+    return (await this.call<{ id: string }>("POST", "/runs", { process })).id;
+  }
+
+  run(id: string): Promise<RunView> {
+    return this.call<RunView>("GET", `/runs/${id}`);
+  }
+
+  async waitFor(id: string, done: (r: RunView) => boolean, timeoutMs = 90_000): Promise<RunView> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.run(id);
+      if (done(r) || Date.now() > until) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  waitFinal(id: string): Promise<RunView> {
+    return this.waitFor(id, (r) => !["Pending", "Running"].includes(r.status));
+  }
+
+  /** The statuses the run's events announce, in order (every page). */
+  async statusEvents(id: string): Promise<string[]> {
+    return (await this.statusData(id)).map((d) => d.status ?? "");
+  }
+
+  async statusData(id: string): Promise<Array<{ status?: string; worker?: string }>> {
+    const out: Array<{ status?: string; worker?: string }> = [];
+    for (let after = 0; ; ) {
+      const page = await this.call<{
+        items: Array<{ seq: number; type: string; data: { status?: string; worker?: string } }>;
+      }>("GET", `/runs/${id}/events?after=${after}&limit=500`);
+      for (const e of page.items) if (e.type === "status") out.push(e.data);
+      const last = page.items.at(-1);
+      if (!last) return out;
+      after = last.seq;
+    }
+  }
+}
+
+/** Asks /health every 50 ms until stopped; every answer that is not a 200 is kept. */
+function pollHealth(urls: string[]) {
+  const failures: string[] = [];
+  let answers = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      for (const url of urls) {
+        try {
+          const res = await fetch(`${url}/api/v2/health`, { signal: AbortSignal.timeout(10_000) });
+          if (res.status === 200) answers++;
+          else failures.push(`${url}: ${res.status}`);
+          await res.body?.cancel();
+        } catch (err) {
+          failures.push(`${url}: ${String(err)}`);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    failures,
+    get answers() {
+      return answers;
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+const alive = (s: Served) => s.child.exitCode === null && s.child.signalCode === null;
+
+async function stopServer(s: Served | undefined): Promise<void> {
+  if (!s || !alive(s)) return;
+  s.child.kill("SIGTERM");
+  const t = setTimeout(() => s.child.kill("SIGKILL"), 20_000);
+  await s.exited;
+  clearTimeout(t);
+}
+
+describe("a run that exhausts its executor's memory (SQLite)", () => {
+  let dir: string;
+  let server: Served;
+  let api: Api;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "plainrun-isolation-"));
+    const key = await createKey(["--data-dir", dir]);
+    server = await serve([
+      "--data-dir",
+      dir,
+      "--concurrency",
+      "2",
+      "--executor-memory",
+      String(MEMORY_MB),
+    ]);
+    api = new Api(server.url, key);
+    await api.publish("poison", POISON);
+    await api.publish("slow", SLOW);
+    await api.publish("hello", 'say "hi"');
+  }, 90_000);
+  afterAll(async () => {
+    await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it("ends Failed with a sentence naming the bound; the server answers throughout and runs the next run", async () => {
+    const health = pollHealth([server.url]);
+    try {
+      const poison = await api.waitFinal(await api.start("poison"));
+      expect(poison.status).toBe("Failed");
+      expect(poison.error?.message).toBe(SENTENCE);
+      expect(await api.statusEvents(poison.id)).toEqual(["Pending", "Running", "Failed"]);
+      const next = await api.waitFinal(await api.start("hello"));
+      expect(next.status).toBe("Succeeded");
+      expect(next.log).toEqual(["hi"]);
+    } finally {
+      await health.stop();
+    }
+    expect(health.failures).toEqual([]);
+    expect(health.answers).toBeGreaterThan(0);
+    expect(alive(server)).toBe(true);
+  }, 120_000);
+
+  it("fails only the guilty run when others shared its executor: they are executed again alone", async () => {
+    const health = pollHealth([server.url]);
+    try {
+      const slowId = await api.start("slow");
+      await api.waitFor(slowId, (r) => r.status !== "Pending");
+      const poisonId = await api.start("poison");
+      const poison = await api.waitFinal(poisonId);
+      const slow = await api.waitFinal(slowId);
+      expect(poison.status).toBe("Failed");
+      expect(poison.error?.message).toBe(SENTENCE);
+      expect(slow.status).toBe("Succeeded");
+      expect(slow.log).toEqual(["counted 20000000"]);
+      expect((await api.statusEvents(poisonId)).filter((s) => s === "Failed")).toHaveLength(1);
+      // The innocent run was executed again, alone, in the quarantine.
+      const workers = (await api.statusData(slowId)).map((d) => d.worker ?? "");
+      expect(workers.some((w) => w.startsWith("quarantine-"))).toBe(true);
+    } finally {
+      await health.stop();
+    }
+    expect(health.failures).toEqual([]);
+    expect(alive(server)).toBe(true);
+  }, 180_000);
+});
+
+describe("a run that exhausts its executor's memory, two servers on one PostgreSQL database", () => {
+  let t: TestStore;
+  const servers: Served[] = [];
+  let apis: Api[];
+
+  beforeAll(async () => {
+    t = await createTestStore("postgres");
+    const url = `${PG_URL}?schema=${t.schema}`;
+    const key = await createKey(["--database-url", url]);
+    for (let i = 0; i < 2; i++) {
+      servers.push(await serve(["--database-url", url, "--executor-memory", String(MEMORY_MB)]));
+    }
+    apis = servers.map((s) => new Api(s.url, key));
+    await apis[0]?.publish("poison", POISON);
+    await apis[0]?.publish("hello", 'say "hi"');
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(servers.map(stopServer));
+    await t?.cleanup();
+  }, 30_000);
+
+  it("neither server dies, and the run ends Failed once", async () => {
+    const [a, b] = apis as [Api, Api];
+    const health = pollHealth(servers.map((s) => s.url));
+    try {
+      const id = await a.start("poison");
+      const run = await a.waitFinal(id);
+      expect(run.status).toBe("Failed");
+      expect(run.error?.message).toBe(SENTENCE);
+      expect((await b.statusEvents(id)).filter((s) => s === "Failed")).toHaveLength(1);
+      // Both servers still execute runs.
+      for (const api of [a, b]) {
+        const next = await api.waitFinal(await api.start("hello"));
+        expect(next.status).toBe("Succeeded");
+      }
+    } finally {
+      await health.stop();
+    }
+    expect(health.failures).toEqual([]);
+    expect(servers.every(alive)).toBe(true);
+  }, 180_000);
+});
