@@ -10,10 +10,17 @@ import {
 } from "../language/ast.ts";
 import { normalizeName, readsBeforeSet } from "../language/index.ts";
 import { valuesEqual } from "./compare.ts";
-import { compileCondition } from "./conditions.ts";
 import { describeCondition, describeExpr, describeStmt, describeTarget } from "./describe.ts";
 import { Missing, NeedValue, RunError } from "./errors.ts";
-import { asTable, binaryOp, compileExpr, explainArith, lookup, producesFresh } from "./evaluate.ts";
+import {
+  asTable,
+  binaryOp,
+  compileCondition,
+  compileExpr,
+  explainArith,
+  lookup,
+  producesFresh,
+} from "./evaluate.ts";
 import { setAbove, setFact, touch } from "./facts.ts";
 import {
   BoundError,

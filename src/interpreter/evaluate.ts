@@ -5,6 +5,7 @@ import { suggestWord } from "../language/diagnostics.ts";
 import { normalizeName } from "../language/names.ts";
 import { aggregate } from "./aggregates.ts";
 import { sortCompare } from "./compare.ts";
+import { conditionCompiler } from "./conditions.ts";
 import {
   addDuration,
   addDurations,
@@ -32,22 +33,16 @@ import {
   toNumberValue,
   wholeNumber,
 } from "./numbers.ts";
-import type { Rt } from "./runtime.ts";
+import type { CCond, CExpr, Rt } from "./runtime.ts";
 import { parseTable } from "./tables.ts";
 import { formatValue, joinList, replaceText, splitText, toCase, trimText } from "./text.ts";
 import type { DecimalValue, Value } from "./types.ts";
 import { describeValue, isDuration, isFile, isRecord, recordField } from "./values.ts";
 
-export type CExpr = (rt: Rt) => Value;
-export type CCond = (rt: Rt) => boolean;
+export type { CCond, CExpr };
 
-/** Conditions are compiled by conditions.ts; it registers itself here (no import cycle). */
-let compileCond: (c: Condition) => CCond = () => {
-  throw new Error("conditions not registered");
-};
-export function registerConditions(fn: (c: Condition) => CCond): void {
-  compileCond = fn;
-}
+/** Conditions compiled over this module's expressions (conditions.ts takes it as given). */
+export const compileCondition: (c: Condition) => CCond = conditionCompiler(compileExpr);
 
 const hasOwn = Object.hasOwn;
 
@@ -367,7 +362,7 @@ export function compileExpr(e: Expr): CExpr {
     }
     case "whose": {
       const list = compileExpr(e.list);
-      const where = compileCond(e.where);
+      const where = compileCondition(e.where);
       const fields = itemFieldsOf(e.where);
       const owner = describeExpr(e.list);
       return (rt) => {

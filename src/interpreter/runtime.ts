@@ -2,6 +2,10 @@
 import type { ExecState, Scope } from "./state.ts";
 import type { FileHost, Value } from "./types.ts";
 
+/** An expression or a condition compiled to a closure over the runtime. */
+export type CExpr = (rt: Rt) => Value;
+export type CCond = (rt: Rt) => boolean;
+
 export interface Rt {
   state: ExecState;
   /** The current scope (top level, or the innermost procedure call's). */

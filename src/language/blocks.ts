@@ -1,8 +1,8 @@
 // Parses a block of sibling lines into statements: attaches `else`/`otherwise` lines
 // to the `if` before them, and turns each failed line into a diagnostic.
 import type { IfStmt, PhrasePart, Stmt } from "./ast.ts";
-import { parseCondition } from "./conditions.ts";
 import { Cursor, ParseError, spanOf } from "./cursor.ts";
+import { parseCondition } from "./expressions.ts";
 import type { LineNode } from "./lines.ts";
 import { lineWords } from "./lines.ts";
 import { indentedBody, parseStatement, type StmtContext } from "./statements.ts";

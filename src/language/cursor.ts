@@ -58,13 +58,9 @@ function spacedNumber(
   };
 }
 
-/**
- * A whole-phrase hint for the unexpected token at `index`: a date without quotes, a
- * number written with spaces (`10 000`), or a word from WORD_HINTS.
- */
+/** A whole-phrase hint for the unexpected token at `index`: a date without quotes, or WORD_HINTS. */
 function hintAt(tokens: readonly Token[], index: number): string | undefined {
   const t = tokens[index]!;
-  const prev = tokens[index - 1];
   if (t.kind === "word" && MONTH_WORDS.has(t.lower)) return DATE_HINT;
   if (t.kind === "word" && Object.hasOwn(WORD_HINTS, t.lower)) return WORD_HINTS[t.lower];
   return undefined;

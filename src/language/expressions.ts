@@ -1,7 +1,7 @@
 // Expressions: a Pratt parser for arithmetic over primaries (literals, names,
 // possessives, aggregates, parentheses), followed by postfix word operations.
 import type { AggregateExpr, ArithOp, Expr, NameRef, TextLit } from "./ast.ts";
-import { parseCondition } from "./conditions.ts";
+import { conditionParser } from "./conditions.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { clip } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
@@ -17,6 +17,14 @@ import {
   WEEKDAYS,
 } from "./phrasings.ts";
 import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS, VOCABULARY } from "./words.ts";
+
+/** Conditions over these expressions (a `whose` filter holds one; conditions.ts). */
+export const parseCondition = conditionParser({
+  parseExpr,
+  parseArith,
+  readNameWords,
+  startsOperand,
+});
 
 /** A full expression: arithmetic, then any postfix word operations (`rounded`, `whose`…). */
 export function parseExpr(c: Cursor): Expr {
@@ -37,10 +45,17 @@ const VALUE_WORDS = new Set(["the", "true", "false", "yes", "no", "nothing", "to
 const hasOwn = Object.hasOwn;
 
 /** Does a phrase of words (`the nearest cent`) start at the cursor? Its length, or 0. */
-function phraseAt(c: Cursor, phrase: string): number {
-  const words = phrase.split(" ");
-  return words.every((w, i) => c.isWord(w, i)) ? words.length : 0;
+function phraseAt(c: Cursor, words: readonly string[]): number {
+  for (let i = 0; i < words.length; i++) if (!c.isWord(words[i]!, i)) return 0;
+  return words.length;
 }
+
+const DECIMALS_PHRASES = DECIMALS_WORDS.map((w) => w.split(" "));
+const ROUNDING = ROUNDING_PHRASES.map((p) => ({
+  words: p.phrase.split(" "),
+  decimals: p.decimals,
+}));
+const ROUNDING_FIRST = new Set(ROUNDING.map((p) => p.words[0]!));
 
 function peekOperator(c: Cursor): { op: ArithOp; width: number } | null {
   const t = c.peek();
@@ -461,7 +476,9 @@ const CONVERSIONS: Record<string, "table" | "number" | "date" | "datetime"> = {
 
 /** The length of the decimals words at the cursor (`decimals`, `decimal places`…), or 0. */
 function isDecimalsWord(c: Cursor): number {
-  for (const w of DECIMALS_WORDS) {
+  const t = c.peek();
+  if (t?.kind !== "word") return 0;
+  for (const w of DECIMALS_PHRASES) {
     const n = phraseAt(c, w);
     if (n) return n;
   }
@@ -470,8 +487,10 @@ function isDecimalsWord(c: Cursor): number {
 
 /** `to the nearest cent` (2), `to a whole number` (0): the decimals, consumed; or null. */
 function roundingPhrase(c: Cursor): Expr | null {
-  for (const p of ROUNDING_PHRASES) {
-    const n = phraseAt(c, p.phrase);
+  const t = c.peek();
+  if (t?.kind !== "word" || !ROUNDING_FIRST.has(t.lower)) return null;
+  for (const p of ROUNDING) {
+    const n = phraseAt(c, p.words);
     if (n) {
       const from = c.peek()!;
       c.advance(n);

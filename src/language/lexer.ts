@@ -60,6 +60,15 @@ const PUNCT2 = new Set([">=", "<=", "!=", "<>"]);
 const PUNCT1 = new Set(["+", "-", "*", "/", "=", ">", "<", "(", ")", ","]);
 const MAX_TEXT_NESTING = 20;
 
+/** A digit, a currency symbol, or three letters and a space or digit (`EUR 40`). */
+function mayStartNumber(src: string, at: number): boolean {
+  const c = src.charCodeAt(at);
+  if (c >= 48 && c <= 57) return true;
+  if (SYMBOLS.has(src[at]!)) return true;
+  const after = src.charCodeAt(at + 3);
+  return after === 32 || (after >= 48 && after <= 57);
+}
+
 class LexFail {
   constructor(readonly error: LexError) {}
 }
@@ -114,7 +123,7 @@ class Lexer {
         out.push(this.text(openBrace));
         continue;
       }
-      const num = this.number(start);
+      const num = mayStartNumber(src, start) ? this.number(start) : null;
       if (num) {
         out.push(num);
         continue;
@@ -186,6 +195,8 @@ class Lexer {
     if (SYMBOLS.has(ch)) pos++;
     else if (!digitFirst) {
       // Only a three-letter currency code followed by a number (`EUR 40`).
+      const after = src.charCodeAt(pos + 3);
+      if (after !== 32 && !(after >= 48 && after <= 57)) return null;
       if (!CODES.has(src.slice(pos, pos + 3).toLowerCase())) return null;
       CODE_BEFORE_RE.lastIndex = pos;
       const code = CODE_BEFORE_RE.exec(src);

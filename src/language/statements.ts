@@ -11,12 +11,12 @@ import type {
   Target,
 } from "./ast.ts";
 import { procedureSignature } from "./ast.ts";
-import { parseCondition } from "./conditions.ts";
 import { Cursor, ParseError, spanOf } from "./cursor.ts";
 import { suggestWord } from "./diagnostics.ts";
 import {
   listItems,
   nameRef,
+  parseCondition,
   parseDecimals,
   parseExpr,
   parsePrimary,
