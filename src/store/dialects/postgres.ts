@@ -1,9 +1,18 @@
 // PostgreSQL through pg: a pool (optionally pinned to a schema), SKIP LOCKED claims,
 // LISTEN/NOTIFY wake-ups.
+import { createRequire } from "node:module";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Database } from "../schema.ts";
 import type { StoreDialect } from "./dialect.ts";
+
+// pg is loaded when a PostgreSQL store opens, so that SQLite servers and commands start
+// without loading it.
+let pgLoaded: typeof pg | undefined;
+const pgModule = (): typeof pg => {
+  pgLoaded ??= createRequire(import.meta.url)("pg") as typeof pg;
+  return pgLoaded;
+};
 
 // Times are bigint (int8) epoch ms: well inside Number's exact range, so parse as numbers.
 const INT8_OID = 20;
@@ -11,7 +20,7 @@ const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === INT8_OID) return (v: string) => Number(v);
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloads are not expressible here
-    return (pg.types.getTypeParser as any)(oid, format);
+    return (pgModule().types.getTypeParser as any)(oid, format);
   },
 };
 
@@ -30,7 +39,7 @@ function clientConfig(opts: PostgresOptions): pg.ClientConfig {
 }
 
 export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
-  const pool = new pg.Pool({ ...clientConfig(opts), max: opts.poolSize ?? 10 });
+  const pool = new (pgModule().Pool)({ ...clientConfig(opts), max: opts.poolSize ?? 10 });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -55,7 +64,7 @@ export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
       let closed = false;
       const connect = async (): Promise<void> => {
         if (closed) return;
-        const c = new pg.Client(clientConfig(opts));
+        const c = new (pgModule().Client)(clientConfig(opts));
         c.on("notification", (msg) => {
           if (msg.channel === channel) onPayload(msg.payload ?? "");
         });
