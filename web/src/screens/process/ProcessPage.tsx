@@ -1,5 +1,6 @@
 // A process: the editor (Save draft, Publish), Run with an inputs form, View Runs, versions
-// with diff and Restore, its time limit and starred outputs, and an API example.
+// with diff and Restore, its time limit and starred outputs, its email addresses, and an API
+// example.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
@@ -8,6 +9,7 @@ import { ErrorNote } from "../../ui/ErrorNote";
 import { processState } from "../processes/ProcessesPage";
 import { ApiPanel } from "./ApiPanel";
 import { type CheckResult, diagnosticText, Editor } from "./Editor";
+import { EmailPanel } from "./EmailPanel";
 import { ProcessSettings } from "./ProcessSettings";
 import { RunForm } from "./RunForm";
 import { Versions } from "./Versions";
@@ -186,6 +188,7 @@ export function ProcessPage() {
           setNotice(`Restored into the draft.`);
         }}
       />
+      <EmailPanel process={p} />
       <ApiPanel process={p} />
     </>
   );
