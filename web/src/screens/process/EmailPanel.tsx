@@ -4,7 +4,16 @@ import { type FormEvent, useState } from "react";
 import { api, ok, type Process } from "../../api/client";
 import { ErrorNote } from "../../ui/ErrorNote";
 
-function CopyAddress({ label, address }: { label: string; address: string }) {
+function CopyAddress({
+  label,
+  name,
+  address,
+}: {
+  label: string;
+  /** The Copy button's accessible name (not "publish…": the page has a Publish button). */
+  name: string;
+  address: string;
+}) {
   const [copied, setCopied] = useState(false);
   const copy = () =>
     navigator.clipboard.writeText(address).then(
@@ -15,7 +24,7 @@ function CopyAddress({ label, address }: { label: string; address: string }) {
     <p className="row">
       <span>{label}</span>
       <code data-testid={`email-${label.toLowerCase()}`}>{address}</code>
-      <button type="button" onClick={copy} aria-label={`Copy ${label.toLowerCase()} address`}>
+      <button type="button" onClick={copy} aria-label={name}>
         {copied ? "Copied" : "Copy"}
       </button>
     </p>
@@ -63,8 +72,8 @@ export function EmailPanel({ process }: { process: Process }) {
       </p>
       {e && (
         <>
-          <CopyAddress label="Published" address={e.published} />
-          <CopyAddress label="Draft" address={e.draft} />
+          <CopyAddress label="Published" name="Copy address" address={e.published} />
+          <CopyAddress label="Draft" name="Copy draft address" address={e.draft} />
           <p>
             <button
               type="button"

@@ -1,0 +1,188 @@
+/**
+ * bench/email: messages accepted per second end to end over SMTP, each with a 50 KB CSV
+ * attachment, where "accepted" is the 250 that Plainrun sends only once the message's run
+ * (and its file) is durably stored; beside Postfix's smtp-sink as the ceiling of SMTP itself.
+ *
+ *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10]
+ *
+ * Installs Postfix (for smtp-source and smtp-sink) with apt-get when missing. Creates and
+ * publishes a process with the CLI on a fresh data directory (embedded SQLite), starts
+ * `plainrun serve --roles api,worker,smtp` as a child process, and sends the same
+ * pre-formatted message (no Message-ID, so none is deduplicated) with
+ * `smtp-source -s SESSIONS -m MESSAGES -F FILE`, first to smtp-sink, then to Plainrun.
+ * Then it checks that the store holds one run per message. Prints one JSON line.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../src/store/index.ts";
+import { numberArg } from "../lib/args.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/plainrun.js");
+const messages = numberArg("messages", 2000);
+const sessions = numberArg("sessions", 10);
+
+function ensurePostfix(): void {
+  if (existsSync("/usr/sbin/smtp-source") && existsSync("/usr/sbin/smtp-sink")) return;
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "postfix"], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function message(to: string): string {
+  const rows = ["id,amount"];
+  while (rows.join("\n").length < 50 * 1024)
+    rows.push(`${rows.length},${randomBytes(4).readUInt32BE()}`);
+  const csv = Buffer.from(`${rows.join("\n")}\n`)
+    .toString("base64")
+    .replace(/.{76}/g, "$&\r\n");
+  return [
+    "From: ap@example.com",
+    `To: ${to}`,
+    "Subject: bench invoice",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="b1"',
+    "",
+    "--b1",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "See attached.",
+    "--b1",
+    'Content-Type: text/csv; name="lines.csv"',
+    'Content-Disposition: attachment; filename="lines.csv"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    csv,
+    "--b1--",
+    "",
+  ].join("\r\n");
+}
+
+/** Resolves once something accepts connections on the port. */
+async function listening(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = connect(port, "127.0.0.1");
+      c.once("connect", () => {
+        c.destroy();
+        r(true);
+      });
+      c.once("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+/** Runs smtp-source and returns the seconds it took to deliver every message. */
+function source(port: number, to: string, file: string): number {
+  const t0 = process.hrtime.bigint();
+  execFileSync(
+    "/usr/sbin/smtp-source",
+    [
+      "-s",
+      String(sessions),
+      "-m",
+      String(messages),
+      "-F",
+      file,
+      "-f",
+      "ap@example.com",
+      "-t",
+      to,
+      `127.0.0.1:${port}`,
+    ],
+    { stdio: "inherit" },
+  );
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function main() {
+  ensurePostfix();
+  const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-email-"));
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [BIN, ...args, "--data-dir", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, PLAINRUN_MAIL_DOMAIN: "bench.test" },
+    });
+  writeFileSync(
+    join(dir, "p.plain"),
+    "read the first attachment as a table as the lines\nthe line count is the count of the lines\n",
+  );
+  cli("processes", "create", "intake", "--file", join(dir, "p.plain"));
+  cli("processes", "publish", "intake");
+  const address = JSON.parse(cli("email", "show", "intake", "--json")).published as string;
+  const file = join(dir, "message.eml");
+  writeFileSync(file, message(address));
+
+  const sinkPort = await freePort();
+  const sink = spawn("/usr/sbin/smtp-sink", [...(process.getuid?.() === 0 ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "100"], { stdio: "ignore" });
+  await listening(sinkPort);
+  const sinkSeconds = source(sinkPort, address, file);
+  sink.kill("SIGTERM");
+
+  const smtpPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "serve",
+      "--data-dir",
+      dir,
+      "--port",
+      "0",
+      "--roles",
+      "api,worker,smtp",
+      "--smtp-port",
+      String(smtpPort),
+      "--mail-domain",
+      "bench.test",
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/SMTP listening/.test(out)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+  });
+  const plainrunSeconds = source(smtpPort, address, file);
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+  const store = await openStore({ url: `sqlite:${join(dir, "plainrun.sqlite")}` });
+  const stored = (
+    await store.db.selectFrom("runs").select("id").where("trigger", "=", "email").execute()
+  ).length;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const result = {
+    messages,
+    sessions,
+    message_bytes: Buffer.byteLength(message(address)),
+    sink_per_s: Math.round(messages / sinkSeconds),
+    plainrun_per_s: Math.round(messages / plainrunSeconds),
+    ratio: Math.round((sinkSeconds / plainrunSeconds) * 100) / 100,
+    runs_stored: stored,
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();
