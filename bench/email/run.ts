@@ -131,7 +131,11 @@ async function main() {
   writeFileSync(file, message(address));
 
   const sinkPort = await freePort();
-  const sink = spawn("/usr/sbin/smtp-sink", [...(process.getuid?.() === 0 ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "100"], { stdio: "ignore" });
+  const sink = spawn(
+    "/usr/sbin/smtp-sink",
+    [...(process.getuid?.() === 0 ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "100"],
+    { stdio: "ignore" },
+  );
   await listening(sinkPort);
   const sinkSeconds = source(sinkPort, address, file);
   sink.kill("SIGTERM");
