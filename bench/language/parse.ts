@@ -17,16 +17,16 @@ const BLOCK = [
   "the subtotal is the sum of the lines' amount",
   "the tax is the subtotal * 0.08 rounded to 2 decimals",
   'the open tickets are the tickets whose "status" is "open" and priority is "high"',
-  "if the subtotal is greater than 1000 and the customer's tier is one of \"gold\", \"silver\" then",
+  'if the subtotal is greater than 1000 and the customer\'s tier is one of "gold", "silver" then',
   '  say "big order: {the subtotal formatted with 2 decimals}"',
   "  add 1 to the big orders",
   "else",
   '  say "small order"',
   "process each line as follows",
-  "  the line total is the line's \"quantity\" times the line's \"unit price\"",
+  '  the line total is the line\'s "quantity" times the line\'s "unit price"',
   "  add the line total to the running total",
   "the due date is the order date + 30 days",
-  "the names are the customers' name sorted joined with \", \"",
+  'the names are the customers\' name sorted joined with ", "',
   "classify the order",
   'if the due date is before today then say "late"',
   "repeat 3 times",
@@ -35,7 +35,7 @@ const BLOCK = [
 ];
 
 function source(lines: number): string {
-  const header = "to classify an order\n  the result is \"ok\"\n";
+  const header = 'to classify an order\n  the result is "ok"\n';
   const out = [header];
   let n = 2;
   while (n < lines) {
@@ -61,7 +61,8 @@ if (process.argv[2]) parsers.push({ name: process.argv[2], lang: await load(proc
 const src = source(1000);
 for (const p of parsers) {
   const check = p.lang.parse(src);
-  if (check.diagnostics.length > 0) throw new Error(`does not parse: ${check.diagnostics[0]!.message}`);
+  if (check.diagnostics.length > 0)
+    throw new Error(`does not parse: ${check.diagnostics[0]!.message}`);
 }
 const times = parsers.map(() => [] as number[]);
 for (let i = 0; i < WARMUP + RUNS; i++) {
@@ -78,7 +79,9 @@ const lines = src.split("\n").length - 1;
 const figures = parsers.map((p, k) => {
   const t = times[k]!.sort((a, b) => a - b);
   const median = t[Math.floor(t.length / 2)]!;
-  console.log(`${p.name}: parse ${lines} lines: median ${median.toFixed(2)} ms CPU, min ${t[0]!.toFixed(2)} ms`);
+  console.log(
+    `${p.name}: parse ${lines} lines: median ${median.toFixed(2)} ms CPU, min ${t[0]!.toFixed(2)} ms`,
+  );
   return { parser: p.name, median_ms: Number(median.toFixed(2)), min_ms: Number(t[0]!.toFixed(2)) };
 });
 console.log(JSON.stringify({ bench: "parse", lines, runs: RUNS, figures }));
