@@ -84,7 +84,10 @@ export function ProcessesPage() {
             type="search"
             value={q}
             onChange={(e) =>
-              setParams(e.target.value ? { q: e.target.value } : {}, { replace: true })
+              setParams(e.target.value ? { q: e.target.value } : {}, {
+                replace: true,
+                flushSync: true,
+              })
             }
           />
         </div>

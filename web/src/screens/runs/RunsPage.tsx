@@ -46,7 +46,9 @@ export function RunsPage() {
 
   const update = (change: Partial<RunFilters>) => {
     const next = { ...filters, cursor: "", ...change };
-    setParams(writeFilters(next), { replace: !("cursor" in change) });
+    // flushSync: the router navigates in a transition, and a controlled checkbox or field
+    // would show its old value until it ends.
+    setParams(writeFilters(next), { replace: !("cursor" in change), flushSync: true });
     setSelected(new Set());
   };
 
@@ -159,7 +161,7 @@ export function RunsPage() {
             type="button"
             onClick={() => {
               setText("");
-              setParams(filters.archived ? { archived: "1" } : {});
+              setParams(filters.archived ? { archived: "1" } : {}, { flushSync: true });
             }}
           >
             Clear filters
