@@ -14,6 +14,8 @@ import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
 import { ProcessService } from "./processes.ts";
 import { RunService } from "./runs.ts";
 import { RunStarter, type StartRunOptions } from "./startRun.ts";
+import { TestCaseService } from "./suite/cases.ts";
+import { SuiteService } from "./suite/suites.ts";
 import type { Run } from "./views.ts";
 import {
   type Logger,
@@ -38,6 +40,10 @@ export interface Engine {
   readonly processes: ProcessService;
   readonly runs: RunService;
   readonly files: FileService;
+  /** Test cases: Succeeded runs kept as baselines (docs/test-suite.md). */
+  readonly testCases: TestCaseService;
+  /** Suite runs: the test cases run again, compared, kept as history. */
+  readonly suites: SuiteService;
   /** The one entry point for every trigger: stores a Pending run and wakes the workers. */
   startRun(opts: StartRunOptions): Promise<Run>;
   /** Starts a worker pool in this process; several pools (and processes) may share a store. */
@@ -62,12 +68,16 @@ export function createEngine(opts: EngineOptions): Engine {
   const starter = new RunStarter(store, bus, limits, group);
   const pools = new Set<WorkerPool>();
   const compiler = new CompileWorkers(opts.compileWorkers);
+  const runs = new RunService(store, bus, cache, starter, limits);
+  const suites = new SuiteService(store, bus, starter, runs, limits);
   return {
     store,
     limits,
-    processes: new ProcessService(store, cache, compiler),
-    runs: new RunService(store, bus, cache, starter, limits),
+    processes: new ProcessService(store, cache, compiler, (p, by) => suites.gate(p, by)),
+    runs,
     files: new FileService(store, limits),
+    testCases: new TestCaseService(store, limits),
+    suites,
     startRun: (o) => starter.start(o),
     async startWorkers(w = {}) {
       const pool = new WorkerPool(store, bus, cache, group, {

@@ -43,6 +43,29 @@ export type {
 } from "./runs.ts";
 export type { StartRunOptions } from "./startRun.ts";
 export type {
+  AddTestCaseOptions,
+  AddTestCaseResult,
+  UpdateTestCaseOptions,
+} from "./suite/cases.ts";
+export { defaultCaseName } from "./suite/cases.ts";
+export { type DiffEntry, diffOutputs } from "./suite/diff.ts";
+export {
+  type CaseChange,
+  DEFAULT_SUITE_CONCURRENCY,
+  type ProcessSuiteSummary,
+  type RunSuiteOptions,
+  type SuiteComparison,
+  type SuitePage,
+} from "./suite/suites.ts";
+export type {
+  CaseResultView,
+  SuiteCounts,
+  SuiteProcess,
+  SuiteRun,
+  SuiteRunDetail,
+  TestCase,
+} from "./suite/views.ts";
+export type {
   Process,
   ProcessSettings,
   Run,

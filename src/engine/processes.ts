@@ -75,6 +75,9 @@ function checkSource(source: unknown): string {
 function checkSettings(current: ProcessSettings, patch: Partial<ProcessSettings> | undefined) {
   const next: ProcessSettings = { ...current };
   for (const [k, v] of Object.entries(patch ?? {})) if (v !== undefined) next[k] = v as Json;
+  if (next.test_gate !== undefined && typeof next.test_gate !== "boolean") {
+    throw new EngineError("invalid", "settings.test_gate is true or false.");
+  }
   const limit = next.time_limit_ms;
   if (!Number.isInteger(limit) || limit <= 0 || limit > MAX_TIME_LIMIT_MS) {
     throw new EngineError(
@@ -108,6 +111,8 @@ export class ProcessService {
     private readonly cache: CompileCache,
     /** Checks large sources off this thread (see compileWorkers.ts). */
     private readonly compiler: CompileWorkers,
+    /** The publish gate: runs the draft's test cases, throws unless they all pass. */
+    private readonly gate?: (p: { id: string; name: string }, by?: string) => Promise<void>,
   ) {}
 
   /** Diagnostics and input names of source text, saving nothing. */
@@ -218,20 +223,27 @@ export class ProcessService {
   }
 
   /** Snapshots the draft as the next version (see publishDraft). */
-  async publish(idOrName: string): Promise<Version> {
-    return (await this.publishDraft(idOrName)).version;
+  async publish(idOrName: string, opts: { by?: string } = {}): Promise<Version> {
+    return (await this.publishDraft(idOrName, opts)).version;
   }
 
   /**
    * Snapshots the draft as the next version, unless the latest version already has the
    * draft's source: then it answers with that version and creates nothing (created false).
    */
-  async publishDraft(idOrName: string): Promise<{ version: Version; created: boolean }> {
+  async publishDraft(
+    idOrName: string,
+    opts: { by?: string } = {},
+  ): Promise<{ version: Version; created: boolean }> {
     const current = await this.get(idOrName);
     // Parsed already when a run of the draft ran here; otherwise checked off this thread.
     const c =
       this.cache.peek(current.draft_hash) ?? (await this.compiler.compile(current.draft_source));
     refuseErrors(c, `"${current.name}" was not published`);
+    const unchanged = current.latest_version > 0 && current.published_hash === current.draft_hash;
+    if (current.settings.test_gate === true && !unchanged && this.gate) {
+      await this.gate(current, opts.by);
+    }
     const now = Date.now();
     const { version, created } = await this.store.dialect.writeTransaction(async (trx) => {
       // Re-read inside the write transaction so two publishers get distinct numbers.

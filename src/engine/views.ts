@@ -16,7 +16,7 @@ import { placeholders, readJson } from "./storedJson.ts";
 export interface ProcessSettings {
   /** The run time limit in milliseconds (default 10 minutes). */
   time_limit_ms: number;
-  /** Other settings (email senders, schedules…) kept as given, for the triggers that own them. */
+  /** Other settings (`test_gate`: the publish gate, docs/test-suite.md; email senders, schedules…) kept as given, for the triggers that own them. */
   [key: string]: Json;
 }
 

@@ -60,6 +60,25 @@ export {
 } from "./queries/runColumns.ts";
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
 export { getSource, insertSource } from "./queries/sources.ts";
+export {
+  casesFromRuns,
+  countTestCases,
+  deleteTestCase,
+  getSuiteRun,
+  getTestCase,
+  insertSuiteResults,
+  insertSuiteRun,
+  insertTestCases,
+  lastResultsByProcess,
+  listSuiteResults,
+  listSuiteRuns,
+  listTestCases,
+  type ProcessLastResult,
+  runAnswers,
+  testCaseNames,
+  updateSuiteRun,
+  updateTestCase,
+} from "./queries/testSuite.ts";
 export { type RunGuard, updateRun } from "./queries/updateRun.ts";
 export { getVersion, insertVersion, listVersions, type VersionRow } from "./queries/versions.ts";
 export * from "./schema.ts";

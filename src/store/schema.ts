@@ -153,6 +153,73 @@ export interface SentEmailsTable {
   updated_at: number;
 }
 
+/** A test case: a Succeeded run kept as a baseline (docs/test-suite.md). */
+export interface TestCasesTable {
+  id: string;
+  process_id: string;
+  name: string;
+  /** JSON object: the inputs as shown (files as {file_id, name, type, size}). */
+  inputs: string;
+  /** JSON: the interpreter's input values, as the run stored them. */
+  input_values: string;
+  /** JSON string[]. */
+  file_ids: string;
+  /** JSON object: the baseline outputs (edited expected values included). */
+  expected: string;
+  /** JSON string[] | null: the outputs compared, overriding the process's starred outputs. */
+  compare: string | null;
+  /** JSON string[]: outputs never compared. */
+  ignore: string;
+  /** JSON Json[]: the answers the run was given, in order, replayed when a question comes. */
+  answers: string;
+  source_run_id: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const SUITE_STATUSES = ["Running", "Passed", "Failed", "Cancelled"] as const;
+export type SuiteStatus = (typeof SUITE_STATUSES)[number];
+export const CASE_RESULTS = ["Passed", "Failed", "Error", "Cancelled"] as const;
+export type CaseResult = (typeof CASE_RESULTS)[number];
+
+/** One execution of the cases of some processes on one stage. */
+export interface SuiteRunsTable {
+  id: string;
+  stage: Stage;
+  status: SuiteStatus;
+  /** Why it ran: "manual", "publish" (the publish gate)… */
+  reason: string;
+  /** JSON [{id, name, version, source_hash, cases}]: what ran. */
+  processes: string;
+  /** JSON [{id, name}]: processes asked for that have no case. */
+  missing: string;
+  started_by: string | null;
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  cancelled: number;
+  cancel_requested: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** A case's result in a suite run, written when it ends. */
+export interface SuiteResultsTable {
+  suite_run_id: string;
+  case_id: string;
+  process_id: string;
+  case_name: string;
+  status: CaseResult;
+  run_id: string | null;
+  /** JSON DiffEntry[] (empty unless Failed). */
+  diff: string;
+  /** Why it is Error or Cancelled. */
+  reason: string | null;
+  finished_at: number;
+}
+
 export interface Database {
   processes: ProcessesTable;
   sources: SourcesTable;
@@ -163,6 +230,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   email_addresses: EmailAddressesTable;
   sent_emails: SentEmailsTable;
+  test_cases: TestCasesTable;
+  suite_runs: SuiteRunsTable;
+  suite_results: SuiteResultsTable;
 }
 
 export type ProcessRow = Selectable<ProcessesTable>;
@@ -170,3 +240,6 @@ export type RunRow = Selectable<RunsTable>;
 export type NewRunRow = Insertable<RunsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;
 export type FileRow = Selectable<FilesTable>;
+export type TestCaseRow = Selectable<TestCasesTable>;
+export type SuiteRunRow = Selectable<SuiteRunsTable>;
+export type SuiteResultRow = Selectable<SuiteResultsTable>;

@@ -4,6 +4,7 @@ import { initialMigration } from "./001_initial.ts";
 import { authMigration } from "./002_auth.ts";
 import { runIndexesMigration } from "./003_run_indexes.ts";
 import { emailMigration } from "./004_email.ts";
+import { testSuiteMigration } from "./005_test_suite.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "002_auth": authMigration,
     "003_run_indexes": runIndexesMigration,
     "004_email": emailMigration,
+    "005_test_suite": testSuiteMigration,
   };
   return { getMigrations: async () => migrations };
 }
