@@ -3,6 +3,7 @@ import type { Store } from "../store/index.ts";
 import { EngineBus } from "./bus.ts";
 import { CompileCache } from "./compileCache.ts";
 import { type CompileWorkerOptions, CompileWorkers } from "./compileWorkers.ts";
+import { EventRelay } from "./eventRelay.ts";
 import {
   type ExecutorsHandle,
   type ExecutorsOptions,
@@ -32,10 +33,17 @@ export interface EngineOptions {
   /** Threads that check large sources off the caller's thread (create, edit, check, publish). */
   compileWorkers?: CompileWorkerOptions;
   logger?: Logger;
+  /**
+   * Announce the events committed here to other processes (PostgreSQL NOTIFY; default
+   * true). An executor thread does not: its supervisor announces what it posts.
+   */
+  announceEvents?: boolean;
 }
 
 export interface Engine {
   readonly store: Store;
+  /** In-process signals: new runs, cancels, runs' new events (bus.ts). */
+  readonly bus: EngineBus;
   readonly limits: EngineLimits;
   readonly processes: ProcessService;
   readonly runs: RunService;
@@ -64,16 +72,20 @@ export function createEngine(opts: EngineOptions): Engine {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const bus = new EngineBus();
   const cache = new CompileCache(store, opts.compileCacheSize ?? 500);
-  const group = new GroupCommit(store, store.dialect.writeConcurrency);
+  const group = new GroupCommit(store, bus, store.dialect.writeConcurrency);
+  const relay = new EventRelay(store, bus, opts.logger ?? silentLogger, {
+    announce: opts.announceEvents ?? true,
+  });
   const starter = new RunStarter(store, bus, limits, group);
   const pools = new Set<WorkerPool>();
   const compiler = new CompileWorkers(opts.compileWorkers);
-  const runs = new RunService(store, bus, cache, starter, limits);
+  const runs = new RunService(store, bus, cache, starter, limits, () => relay.listen());
   const suites = new SuiteService(store, bus, starter, runs, limits);
   return {
     store,
     limits,
     processes: new ProcessService(store, cache, compiler, (p, by) => suites.gate(p, by)),
+    bus,
     runs,
     files: new FileService(store, limits),
     testCases: new TestCaseService(store, limits),
@@ -106,6 +118,7 @@ export function createEngine(opts: EngineOptions): Engine {
       await Promise.all([...pools].map((p) => p.stop({ graceMs: 0 })));
       pools.clear();
       await compiler.close();
+      await relay.close();
     },
   };
 }

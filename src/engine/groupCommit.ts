@@ -6,9 +6,11 @@
 // the very transaction that stores it. Events of the whole batch are inserted in one
 // statement; finished runs are written in one statement where the dialect allows (see
 // store/queries/finishRuns.ts). A batch that fails is retried item by item, so one bad write cannot take the
-// others down with it.
+// others down with it. Once a batch commits, its events are told to the bus (one notice per
+// run: its last seq and status), which is how every writer's events reach the live streams.
 import type { Db, FinishedRun, NewEvent, RunEventRow, Store } from "../store/index.ts";
 import { finishRuns, insertEvents, numberEvents } from "../store/index.ts";
+import { type EngineBus, noticesOf } from "./bus.ts";
 
 export interface WriteContext {
   /** Events to insert before commit (one statement for the whole batch). */
@@ -43,6 +45,11 @@ interface FinishItem extends Common {
   at: number;
 }
 type Item = OpItem | FinishItem;
+/** A batch's results by position, and the events it inserted. */
+interface Applied {
+  out: unknown[];
+  events: RunEventRow[];
+}
 
 export class GroupCommit {
   private queue: Item[] = [];
@@ -57,6 +64,7 @@ export class GroupCommit {
    */
   constructor(
     private readonly store: Store,
+    private readonly bus: EngineBus,
     private readonly parallel = 1,
     private readonly maxBatch = 2000,
   ) {}
@@ -141,26 +149,33 @@ export class GroupCommit {
   }
 
   private async commit(batch: Item[]): Promise<void> {
-    let results: unknown[];
+    let results: Applied;
     try {
       results = await this.store.dialect.writeTransaction((trx) => this.apply(trx, batch));
     } catch {
       // Alone, each item fails or succeeds on its own.
       for (const it of batch) {
         try {
-          const [r] = await this.store.dialect.writeTransaction((trx) => this.apply(trx, [it]));
-          it.resolve(r);
+          const one = await this.store.dialect.writeTransaction((trx) => this.apply(trx, [it]));
+          this.told(one.events);
+          it.resolve(one.out[0]);
         } catch (err) {
           it.reject(err);
         }
       }
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]?.resolve(results[i]);
+    this.told(results.events);
+    for (let i = 0; i < batch.length; i++) batch[i]?.resolve(results.out[i]);
+  }
+
+  private told(events: readonly RunEventRow[]): void {
+    if (events.length === 0) return;
+    for (const n of noticesOf(events)) this.bus.runEvents(n);
   }
 
   /** The batch's writes in phase order (the batch is sorted); results by position. */
-  private async apply(trx: Db, batch: readonly Item[]): Promise<unknown[]> {
+  private async apply(trx: Db, batch: readonly Item[]): Promise<Applied> {
     const { dialect } = this.store;
     const ctx: WriteContext = { events: [], notify: false };
     const out = new Array<unknown>(batch.length);
@@ -189,6 +204,6 @@ export class GroupCommit {
     for (; i < batch.length; i++) out[i] = await (batch[i] as OpItem).op(trx, ctx);
     if (ctx.events.length > 0) await insertEvents(dialect, trx, ctx.events);
     if (ctx.notify) await dialect.notify(trx, this.store.channels.wake, "");
-    return out;
+    return { out, events: ctx.events };
   }
 }

@@ -23,7 +23,7 @@ import {
   type TriggerType,
   updateRun,
 } from "../store/index.ts";
-import type { EngineBus } from "./bus.ts";
+import { type EngineBus, noticesOf } from "./bus.ts";
 import type { CompileCache } from "./compileCache.ts";
 import { EngineError } from "./errors.ts";
 import { newId } from "./ids.ts";
@@ -38,6 +38,9 @@ import {
   toRunDetail,
   toRunEvent,
 } from "./views.ts";
+
+/** How often a watch reads again when nothing told it of new events (only a fallback). */
+export const DEFAULT_WATCH_POLL_MS = 5000;
 
 export interface ListRunsOptions {
   /** Process id or name. */
@@ -97,6 +100,8 @@ export class RunService {
     private readonly cache: CompileCache,
     private readonly starter: RunStarter,
     private readonly limits: EngineLimits,
+    /** Starts hearing other processes' events (eventRelay.ts), once something watches. */
+    private readonly listen: () => void = () => {},
   ) {}
 
   private async row(id: string): Promise<RunRow> {
@@ -173,8 +178,11 @@ export class RunService {
 
   /**
    * Calls onEvents with each new batch of the run's events, from afterSeq on, until the
-   * returned stop() is called: at once for writes made by this process, by polling for
-   * writes made by others (SSE uses this).
+   * returned stop() is called. New events are pushed: written by this process (its executor
+   * threads included) they are read at once; on PostgreSQL, written by another process, once
+   * its notification is heard. Reading again every pollMs (default 5 s) is only the
+   * fallback for what no notification tells: another process's writes on SQLite, a lost
+   * notification connection. SSE uses this.
    */
   watch(
     id: string,
@@ -209,16 +217,40 @@ export class RunService {
         busy = false;
       }
     };
-    const off = this.bus.onRunEvents((n) => {
-      if (n.runId === id && n.seq > seq) void pull();
+    this.listen();
+    const offRun = this.bus.onRun(id, (n) => {
+      if (n.seq > seq) void pull();
     });
-    const timer = setInterval(() => void pull(), opts.pollMs ?? 500);
+    const offResync = this.bus.onResync(() => void pull());
+    const timer = setInterval(() => void pull(), opts.pollMs ?? DEFAULT_WATCH_POLL_MS);
     timer.unref?.();
     void pull();
     return () => {
       stopped = true;
-      off();
+      offRun();
+      offResync();
       clearInterval(timer);
+    };
+  }
+
+  /**
+   * Calls onChange for every run whose status changes (or that gets events, with `all`),
+   * pushed as watch() is, until the returned stop() is called. onResync: changes may have
+   * been missed (a lost notification connection is back): read the list again.
+   */
+  watchAll(
+    onChange: (change: { id: string; seq: number; status?: string }) => void,
+    opts: { all?: boolean; onResync?: () => void } = {},
+  ): () => void {
+    this.listen();
+    const off = this.bus.onAnyRun((n) => {
+      if (!opts.all && n.status === undefined) return;
+      onChange({ id: n.runId, seq: n.seq, ...(n.status ? { status: n.status } : {}) });
+    });
+    const offResync = opts.onResync ? this.bus.onResync(opts.onResync) : () => undefined;
+    return () => {
+      off();
+      offResync();
     };
   }
 
@@ -238,9 +270,7 @@ export class RunService {
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, opts.pollMs ?? 100);
-        const off = this.bus.onRunEvents((n) => {
-          if (n.runId === id) done();
-        });
+        const off = this.bus.onRun(id, done);
         function done() {
           clearTimeout(t);
           off();
@@ -259,16 +289,17 @@ export class RunService {
     opts: { wake?: boolean } = {},
   ): Promise<boolean> {
     const now = Date.now();
-    const seq = await this.store.dialect.writeTransaction(async (trx) => {
+    const written = await this.store.dialect.writeTransaction(async (trx) => {
       const last = await updateRun(trx, row.id, guard, { ...set, updated_at: now }, events.length);
       if (last === undefined) return undefined;
-      await insertEvents(this.store.dialect, trx, numberEvents(row.id, last, events, now));
+      const rows = numberEvents(row.id, last, events, now);
+      await insertEvents(this.store.dialect, trx, rows);
       if (opts.wake) await this.store.dialect.notify(trx, this.store.channels.wake, "");
-      return last;
+      return rows;
     });
-    if (seq === undefined) return false;
+    if (written === undefined) return false;
     if (opts.wake) this.bus.wake();
-    this.bus.runEvents({ runId: row.id, seq });
+    for (const n of noticesOf(written)) this.bus.runEvents(n);
     return true;
   }
 

@@ -396,7 +396,6 @@ export class RunStarter {
     if (r.inserted.length > 0) this.bus.wake();
     for (const a of r.inserted) {
       a.w.resolve(toRun(a.row));
-      this.bus.runEvents({ runId: a.row.id, seq: 1 });
     }
     for (const x of r.rejected) x.w.reject(x.err);
     for (const e of r.existingKeys) {

@@ -49,6 +49,7 @@ export type AppConfig = Pick<
   | "loginMaxFailures"
   | "loginWindowMs"
   | "sseHeartbeatMs"
+  | "ssePollMs"
   | "webDir"
   | "dataDir"
   | "databaseUrl"
@@ -228,6 +229,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       await api.register(runRoutes, {
         engine,
         heartbeatMs: config.sseHeartbeatMs,
+        pollMs: config.ssePollMs,
         streams,
         uploadLimit: config.uploadLimit,
       });

@@ -30,6 +30,7 @@ export interface ServerConfig {
   pgPoolSize: number;
   trustProxy: boolean;
   sseHeartbeatMs: number;
+  ssePollMs: number;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   smtpPort: number;
@@ -263,6 +264,15 @@ export const SETTINGS: readonly Setting[] = [
     default: "15000",
     meaning: "Comment line sent on idle event streams, so proxies keep them open.",
     parse: int("--sse-heartbeat", 100),
+  },
+  {
+    key: "ssePollMs",
+    flag: "--sse-poll <ms>",
+    env: "PLAINRUN_SSE_POLL_MS",
+    default: "5000",
+    meaning:
+      "Fallback re-read of live event streams. Events are pushed (from this process's executors, and between servers on PostgreSQL by NOTIFY); this only covers what no notification tells, such as another process's writes on SQLite (a CLI command).",
+    parse: int("--sse-poll", 100),
   },
   {
     key: "shutdownGraceMs",

@@ -21,8 +21,11 @@ export interface OpenStoreOptions {
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
-  /** Channel names for cross-process signals, scoped to the schema. */
-  readonly channels: { readonly wake: string; readonly cancel: string };
+  /**
+   * Channel names for cross-process signals, scoped to the schema: new runs, cancels, and
+   * runs' new events (engine/eventRelay.ts).
+   */
+  readonly channels: { readonly wake: string; readonly cancel: string; readonly events: string };
   close(): Promise<void>;
 }
 
@@ -100,7 +103,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   return {
     db: dialect.db,
     dialect,
-    channels: { wake: `${prefix}_wake`, cancel: `${prefix}_cancel` },
+    channels: { wake: `${prefix}_wake`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
     close: () => dialect.destroy(),
   };
 }

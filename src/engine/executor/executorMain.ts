@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { sql } from "kysely";
 import pino from "pino";
 import { openStore, type Store } from "../../store/index.ts";
+import type { EngineBus, RunEventNotice } from "../bus.ts";
 import { createEngine } from "../engine.ts";
 import {
   type ExecutorData,
@@ -17,6 +18,24 @@ import {
 import { WriteLock, withWriteLock } from "./writeLock.ts";
 
 const opts = workerData as ExecutorData;
+
+/**
+ * Posts the run events this thread commits to its supervisor (gathered per event-loop turn),
+ * whose bus hands them to the live streams and announces them to other processes.
+ */
+function postEvents(bus: EngineBus): void {
+  let queue: RunEventNotice[] = [];
+  bus.onCommitted((n) => {
+    if (queue.length === 0) {
+      setImmediate(() => {
+        const notices = queue;
+        queue = [];
+        post({ type: "events", notices });
+      });
+    }
+    queue.push(n);
+  });
+}
 const port = parentPort;
 if (!port) throw new Error("executorMain runs in a worker thread");
 
@@ -78,7 +97,9 @@ async function main() {
       });
     }, 1000);
   }
-  const engine = createEngine({ store, logger });
+  // Its supervisor announces this thread's events to other processes, once posted.
+  const engine = createEngine({ store, logger, announceEvents: false });
+  postEvents(engine.bus);
   const pool = await engine.startWorkers({
     concurrency: opts.concurrency,
     logger,

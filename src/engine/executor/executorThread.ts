@@ -3,6 +3,7 @@
 // process. It beats every beatMs; the supervisor (executors.ts) terminates it when the beats
 // stop for watchdogMs (a statement holding its event loop) and treats that as a death.
 import type { Worker } from "node:worker_threads";
+import type { RunEventNotice } from "../bus.ts";
 import { startModuleWorker } from "../moduleWorker.ts";
 import type { DeathReason } from "./deaths.ts";
 
@@ -52,7 +53,8 @@ export type FromExecutor =
   | { type: "inline"; ids: string[] | null }
   | { type: "adopted"; runId: string; ok: boolean }
   | { type: "stopped" }
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  | { type: "events"; notices: RunEventNotice[] };
 
 export interface ExecutorHandle {
   readonly workerId: string;
@@ -71,7 +73,12 @@ export interface ExecutorHandle {
 
 const MODULE = new URL("./executorMain.ts", import.meta.url);
 
-export function startExecutor(data: ExecutorData, limits: ExecutorLimits): Promise<ExecutorHandle> {
+export function startExecutor(
+  data: ExecutorData,
+  limits: ExecutorLimits,
+  /** The run events the executor committed (see executorMain.ts). */
+  onEvents: (notices: RunEventNotice[]) => void = () => {},
+): Promise<ExecutorHandle> {
   const worker: Worker = startModuleWorker(MODULE, {
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: hardLimitMb(limits.memoryMb) },
@@ -124,6 +131,9 @@ export function startExecutor(data: ExecutorData, limits: ExecutorLimits): Promi
           return;
         case "stopped":
           onStopped?.();
+          return;
+        case "events":
+          onEvents(m.notices);
           return;
         case "failed":
           stopping = true;

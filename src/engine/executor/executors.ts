@@ -123,6 +123,9 @@ class Executors implements ExecutorsHandle {
           memoryMb: o.memoryMb,
         },
         { memoryMb: o.memoryMb, watchdogMs: o.watchdogMs },
+        (notices) => {
+          for (const n of notices) this.ctx.bus.runEvents(n);
+        },
       );
     } catch (err) {
       await this.lock?.abandon(slot);

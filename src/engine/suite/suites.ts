@@ -406,7 +406,7 @@ export class SuiteService {
       signal?.();
     };
     setWake(wake);
-    const off = this.bus.onRunEvents((n) => {
+    const off = this.bus.onAnyRun((n) => {
       if (inflight.has(n.runId)) wake();
     });
     let lastFlush = Date.now();

@@ -18,7 +18,7 @@ import {
   selectPending,
   updateRun,
 } from "../../store/index.ts";
-import type { EngineBus, RunEventNotice } from "../bus.ts";
+import type { EngineBus } from "../bus.ts";
 import type { CompileCache } from "../compileCache.ts";
 import { type GroupCommit, PHASE_CLAIM, PHASE_WRITE } from "../groupCommit.ts";
 import { newId } from "../ids.ts";
@@ -110,7 +110,6 @@ interface Claimed {
   limit: number;
   /** The last claim took as many runs as asked: there may be more. */
   full: boolean;
-  notices: RunEventNotice[];
 }
 
 type FinishWrite = Extract<SegmentWrite, { kind: "finish" }>;
@@ -281,7 +280,7 @@ export class WorkerPool implements WorkerPoolHandle {
         // Re-run alone after a failed batch: forget what the failed attempt reserved.
         this.reserved -= mine;
         mine = 0;
-        const res: Claimed = { launch: [], limit: 0, full: false, notices: [] };
+        const res: Claimed = { launch: [], limit: 0, full: false };
         const budgetEnd = performance.now() + INLINE_BUDGET_MS;
         for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
           const limit = this.stopping ? 0 : Math.max(0, this.capacity());
@@ -302,7 +301,6 @@ export class WorkerPool implements WorkerPoolHandle {
               : { type: "status", data: { status: "Running", worker: this.workerId, attempt } };
           const launch = (r: ClaimedRun, started?: Started) => {
             res.launch.push({ row: r, ...(started ? { started } : {}) });
-            res.notices.push({ runId: r.id, seq: r.event_seq });
           };
           const release = () => {
             const unused = limit - (res.launch.length - launchedBefore);
@@ -350,7 +348,6 @@ export class WorkerPool implements WorkerPoolHandle {
               ctx.events.push(
                 ...numberEvents(f.w.row.id, last, [running(f.attempt), ...f.w.events], now),
               );
-              res.notices.push({ runId: f.w.row.id, seq: last });
             });
           }
           if (toClaim.size > 0) {
@@ -364,8 +361,7 @@ export class WorkerPool implements WorkerPoolHandle {
               const ran = toClaim.get(r.id);
               if (ran?.kind === "update") {
                 // Asked a question inline: stored waiting, holding no worker.
-                const seq = await applyUpdate(trx, ctx, ran.held, ran.w, now);
-                if (seq !== undefined) res.notices.push({ runId: r.id, seq });
+                await applyUpdate(trx, ctx, ran.held, ran.w, now);
               } else {
                 launch(r, ran?.kind === "running" ? ran.started : undefined);
               }
@@ -377,7 +373,6 @@ export class WorkerPool implements WorkerPoolHandle {
         }
         return res;
       });
-      for (const n of out.notices) this.bus.runEvents(n);
       return out;
     } finally {
       this.reserved -= mine;
@@ -459,7 +454,6 @@ export class WorkerPool implements WorkerPoolHandle {
       return run;
     });
     if (!row) return false;
-    this.bus.runEvents({ runId, seq: row.event_seq });
     this.launch(row, false);
     await this.running.get(runId)?.done;
     await this.group.drain();
@@ -670,7 +664,6 @@ export class WorkerPool implements WorkerPoolHandle {
       e.lost = true;
       return false;
     }
-    this.bus.runEvents({ runId: held.id, seq });
     return true;
   }
 

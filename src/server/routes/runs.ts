@@ -1,6 +1,6 @@
 // Runs: start (with Idempotency-Key), read, list with filters and a cursor, cancel, answer,
 // events (JSON and server-sent events), and bulk actions that answer per run.
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine, ListRunsOptions, RunEvent } from "../../engine/index.ts";
@@ -179,13 +179,15 @@ export interface RunRouteDeps {
   /** Largest file part of a multipart run start (--upload-limit). */
   uploadLimit: number;
   heartbeatMs: number;
+  /** Live streams' fallback re-read (--sse-poll): events are pushed, this covers the rest. */
+  pollMs: number;
   /** Open event streams, ended when the server closes. */
   streams: Set<() => void>;
 }
 
 export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
   app,
-  { engine, heartbeatMs, streams, uploadLimit },
+  { engine, heartbeatMs, pollMs, streams, uploadLimit },
 ) => {
   const tags = ["runs"];
 
@@ -424,33 +426,10 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
       const after = fromHeader ?? request.query.after ?? 0;
       // A run final now ends its stream at its last event; otherwise at its final status event.
       const endAt = isFinalStatus(run.status) ? run.last_event_seq : Number.POSITIVE_INFINITY;
-
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
-      raw.write("retry: 2000\n\n");
-      let ended = false;
-      let stop: () => void = () => {};
-      let heartbeat: NodeJS.Timeout | undefined;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        stop();
-        if (heartbeat) clearInterval(heartbeat);
-        streams.delete(end);
-        raw.end();
-      };
-      streams.add(end);
-      request.raw.on("close", end);
-      raw.on("error", end);
-      if (after >= endAt) return end();
+      const sse = openEventStream(request, reply, streams, heartbeatMs);
+      if (after >= endAt) return sse.end();
       const send = (events: RunEvent[]) => {
-        if (ended) return;
+        if (sse.ended) return;
         let last = false;
         let chunk = "";
         for (const e of events) {
@@ -464,13 +443,51 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
             break;
           }
         }
-        raw.write(chunk);
-        if (last) end();
+        sse.write(chunk);
+        if (last) sse.end();
       };
-      stop = engine.runs.watch(id, after, send, { onError: end, pollMs: 250 });
-      if (ended) stop();
-      heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), heartbeatMs);
-      heartbeat.unref();
+      sse.onEnd(engine.runs.watch(id, after, send, { onError: sse.end, pollMs }));
+    },
+  );
+
+  app.get(
+    "/runs/events/stream",
+    {
+      schema: {
+        tags,
+        operationId: "streamRunChanges",
+        summary: "Live status changes of every run as server-sent events (text/event-stream)",
+        answers: "A stream of server-sent events, one per run whose status changed.",
+        description:
+          'Sends `event: status` with `data: {"id", "status", "seq"}` each time a run is stored or its status changes (Pending, Running, AwaitingAnswer, a final status, a cancel request), as it happens, to keep a list of runs current: re-read the list (or the run) when one arrives. `event: resync` says changes may have been missed (the server\'s notification connection was lost and is back): re-read the list. Nothing is replayed: read the list after the stream opens. A comment line is sent on idle streams as a heartbeat.',
+        produces: ["text/event-stream"],
+        response: {
+          200: z
+            .string()
+            .describe(
+              'Server-sent events: `event: status`, `data: {"id": RUN_ID, "status": STATUS, "seq": LAST_EVENT_SEQ}`, a blank line after each; `event: resync`, `data: {}`.',
+            ),
+          ...problems(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const sse = openEventStream(request, reply, streams, heartbeatMs);
+      let chunk = "";
+      const flush = () => {
+        const c = chunk;
+        chunk = "";
+        sse.write(c);
+      };
+      const queue = (text: string) => {
+        if (chunk === "") setImmediate(flush);
+        chunk += text;
+      };
+      sse.onEnd(
+        engine.runs.watchAll((c) => queue(`event: status\ndata: ${JSON.stringify(c)}\n\n`), {
+          onResync: () => queue("event: resync\ndata: {}\n\n"),
+        }),
+      );
     },
   );
 
@@ -544,3 +561,56 @@ export const runRoutes: FastifyPluginAsyncZod<RunRouteDeps> = async (
     );
   }
 };
+
+/** A client slower than this much unsent text is dropped (it reconnects and re-reads). */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Takes over the reply as a server-sent event stream: its headers, a heartbeat comment on
+ * idle streams, ended when the client leaves, the server closes, or the client falls too far
+ * behind.
+ */
+function openEventStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  streams: Set<() => void>,
+  heartbeatMs: number,
+) {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  raw.write("retry: 2000\n\n");
+  const stops: Array<() => void> = [];
+  const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), heartbeatMs);
+  heartbeat.unref();
+  const sse = {
+    ended: false,
+    write(text: string): void {
+      if (sse.ended || text === "") return;
+      raw.write(text);
+      if (raw.writableLength > MAX_UNSENT_BYTES) sse.end();
+    },
+    end(): void {
+      if (sse.ended) return;
+      sse.ended = true;
+      clearInterval(heartbeat);
+      for (const stop of stops.splice(0)) stop();
+      streams.delete(sse.end);
+      raw.end();
+    },
+    /** Called when the stream ends (at once if it has). */
+    onEnd(stop: () => void): void {
+      if (sse.ended) stop();
+      else stops.push(stop);
+    },
+  };
+  streams.add(sse.end);
+  request.raw.on("close", sse.end);
+  raw.on("error", sse.end);
+  return sse;
+}

@@ -20,8 +20,16 @@ export interface StoreDialect {
   readonly lockRows: string;
   /** Tells other processes (Postgres NOTIFY; delivered at commit when inside a transaction). */
   notify(db: Kysely<Database>, channel: string, payload: string): Promise<void>;
-  /** Listens for notify(); SQLite has no cross-process signal, so callers poll. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Listens for notify(); SQLite has no cross-process signal, so callers poll. A lost
+   * listening connection is opened again; `onReconnect` is then called, as notifications
+   * sent meanwhile were missed.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Write transactions worth running at once (SQLite: 1, one writer; Postgres: by pool size). */
   readonly writeConcurrency: number;
   /**

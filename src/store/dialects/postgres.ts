@@ -59,27 +59,47 @@ export function createPostgresDialect(opts: PostgresOptions): StoreDialect {
     async notify(conn, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(conn);
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onReconnect) {
       let client: pg.Client | undefined;
       let closed = false;
-      const connect = async (): Promise<void> => {
+      // On a lost connection (or a failed attempt to open it again), try again in a second;
+      // meanwhile the callers' polling covers, and onReconnect tells them to catch up.
+      const retry = () => {
+        if (!closed) setTimeout(() => void connect(true), 1000).unref();
+      };
+      const connect = async (again: boolean): Promise<void> => {
         if (closed) return;
         const c = new (pgModule().Client)(clientConfig(opts));
+        let lost = false;
+        const lose = () => {
+          if (lost) return;
+          lost = true;
+          listeners.delete(c);
+          c.end().catch(() => {});
+          if (again || client === c) retry();
+        };
         c.on("notification", (msg) => {
           if (msg.channel === channel) onPayload(msg.payload ?? "");
         });
-        // On a lost connection, reconnect later; meanwhile the callers' polling covers.
-        c.on("error", () => {
-          listeners.delete(c);
-          c.end().catch(() => {});
-          setTimeout(() => void connect().catch(() => {}), 1000).unref();
-        });
-        await c.connect();
-        await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+        c.on("error", lose);
+        try {
+          await c.connect();
+          await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+        } catch (err) {
+          lose();
+          if (!again) throw err;
+          return;
+        }
         client = c;
         listeners.add(c);
+        if (closed) {
+          listeners.delete(c);
+          await c.end().catch(() => {});
+          return;
+        }
+        if (again) onReconnect?.();
       };
-      await connect();
+      await connect(false);
       return async () => {
         closed = true;
         if (client) {
