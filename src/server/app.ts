@@ -34,6 +34,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { testSuiteRoutes } from "./routes/testSuite.ts";
 import { apiRegistry, MAX_URL_SEGMENT } from "./schemas.ts";
 import { registerStatic } from "./static.ts";
 
@@ -226,6 +227,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       await api.register(authRoutes, { accounts, limiter });
       await api.register(keyRoutes, { store: engine.store, keys });
       await api.register(processRoutes, { engine });
+      await api.register(testSuiteRoutes, { engine });
       await api.register(runRoutes, {
         engine,
         heartbeatMs: config.sseHeartbeatMs,

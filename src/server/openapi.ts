@@ -122,6 +122,7 @@ const TAGS = [
   { name: "processes", description: "Processes: their draft source, check, publish, versions." },
   { name: "runs", description: "Runs: start, read, list, cancel, answer, events, bulk actions." },
   { name: "files", description: "Files uploaded for runs to read." },
+  { name: "test suite", description: "Test cases, suite runs, their results and history." },
   { name: "keys", description: "API keys." },
   { name: "auth", description: "The first admin's setup, login sessions." },
   { name: "health", description: "Liveness." },

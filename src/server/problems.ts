@@ -150,6 +150,10 @@ export function errorToProblem(err: unknown, request: FastifyRequest): ProblemBo
       ...problem(map.status, err.code.replaceAll("_", "-"), map.title, err.message),
       code: err.code,
     };
+    if (typeof err.details?.suite_run_id === "string") {
+      body.suite_run_id = err.details.suite_run_id;
+      body.failing_cases = err.details.failing_cases;
+    }
     const diagnostics = err.details?.diagnostics;
     if (Array.isArray(diagnostics)) {
       body.diagnostics = diagnostics;

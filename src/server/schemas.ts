@@ -35,6 +35,14 @@ export const Problem = named(
       errors: z.array(FieldError).optional(),
       diagnostics: z.array(JsonObject).optional(),
       retry_after: z.int().optional(),
+      suite_run_id: z
+        .string()
+        .optional()
+        .describe("The publish gate's suite run, when the gate refused a publish."),
+      failing_cases: z
+        .array(z.object({ id: z.string(), name: z.string(), status: z.string() }))
+        .optional()
+        .describe("The test cases that did not pass, when the publish gate refused."),
     })
     .describe("An RFC 9457 problem document (`application/problem+json`)."),
 );

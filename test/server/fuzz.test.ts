@@ -65,7 +65,20 @@ beforeAll(async () => {
     })
   ).json()) as { id: string };
   const spare = await s.api("POST", "/api/v2/keys", { name: "spare" });
+  // A test case and a suite run, so the Test Suite's routes are reached with real ids.
+  const ada = await s.api("POST", "/api/v2/runs", {
+    process: "greeting",
+    inputs: { "customer name": "Ada" },
+  });
+  await s.waitRun(ada.body.id);
+  const added = await s.api("POST", "/api/v2/runs/actions/add-test-case", {
+    run_ids: [ada.body.id],
+  });
+  const suite = await s.api("POST", "/api/v2/suite-runs", { processes: ["greeting"] });
+  const cases = [added.body.results[0].test_case.id, suite.body.id];
   known.id = [p.id, "greeting", asks.id, run.body.id, waiting.body.id, file.id, spare.body.id];
+  known.id.push(...cases);
+  known.other = cases;
   known.version = ["1", "2"];
   doc = (await (await fetch(`${s.url}/api/v2/openapi.json`)).json()) as typeof doc;
   ajv.addSchema(doc, "openapi");

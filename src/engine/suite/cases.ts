@@ -253,8 +253,10 @@ export class TestCaseService {
     return toTestCase(row);
   }
 
-  async delete(id: string): Promise<void> {
+  /** Deletes a case; answers with it as it was. Its past results stay in the history. */
+  async delete(id: string): Promise<TestCase> {
     const row = await this.row(id);
     await deleteTestCase(this.store.db, row.id);
+    return toTestCase(row);
   }
 }

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Engine } from "../../engine/index.ts";
+import { actorOf } from "../auth/hook.ts";
 import { Diagnostic, IdParams, MAX_URL_SEGMENT, Process, problems, Version } from "../schemas.ts";
 import { MAX_SOURCE, NAME_HEADER, sourceBody } from "../sourceBodies.ts";
 
@@ -14,6 +15,12 @@ const Settings = z
       .max(7 * 24 * 3600 * 1000)
       .optional()
       .describe("Run time limit in milliseconds (default 600000: 10 minutes)."),
+    test_gate: z
+      .boolean()
+      .optional()
+      .describe(
+        "The publish gate: publishing requires the draft's test cases to pass (default false).",
+      ),
   })
   .describe("Process settings (merged into the current ones).");
 
@@ -205,11 +212,15 @@ export const processRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async (a
         answers:
           "The published version: new (201), or the current one when the draft is unchanged (200).",
         params: IdParams,
-        response: { 200: Version, 201: Version, ...problems(401, 403, 404, 422, 503) },
+        response: { 200: Version, 201: Version, ...problems(401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
-      const { version, created } = await engine.processes.publishDraft(request.params.id);
+      const by = actorOf(request.principal);
+      const { version, created } = await engine.processes.publishDraft(
+        request.params.id,
+        by !== undefined ? { by } : {},
+      );
       return reply.code(created ? 201 : 200).send(version);
     },
   );
