@@ -17,9 +17,18 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
-export async function startServeChild(name: string, args: string[] = []): Promise<ServeChild> {
+/**
+ * @param store the store flags of both `serve` and `keys create` (default: `--data-dir` on a
+ * fresh temp directory; e.g. `["--database-url", url]` for PostgreSQL).
+ */
+export async function startServeChild(
+  name: string,
+  args: string[] = [],
+  store?: string[],
+): Promise<ServeChild> {
   const dir = mkdtempSync(join(tmpdir(), `plainrun-bench-${name}-`));
-  const child = spawn(process.execPath, [BIN, "serve", "--data-dir", dir, "--port", "0", ...args], {
+  const storeArgs = store ?? ["--data-dir", dir];
+  const child = spawn(process.execPath, [BIN, "serve", ...storeArgs, "--port", "0", ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env },
@@ -48,7 +57,7 @@ export async function startServeChild(name: string, args: string[] = []): Promis
     });
     const keyOut = execFileSync(
       process.execPath,
-      [BIN, "keys", "create", name, "--data-dir", dir],
+      [BIN, "keys", "create", `${name}-${Date.now()}`, ...storeArgs],
       {
         cwd: ROOT,
         encoding: "utf8",
