@@ -17,7 +17,8 @@ export function RunsChart({ process }: { process?: string | undefined }) {
     queryKey: ["runs", "per-hour", process ?? null],
     queryFn: () =>
       ok(api.GET("/api/v2/runs/per-hour", { params: { query: process ? { process } : {} } })),
-    refetchInterval: 5_000,
+    // Its page re-reads it when runs change (useRunChanges); this is the fallback.
+    refetchInterval: 30_000,
   });
   const hours = perHour.data?.hours ?? [];
   const totals = hours.map((h) => Object.values(h.counts).reduce((a, b) => a + (b ?? 0), 0));

@@ -1,5 +1,6 @@
 // View Runs: every run, or one process's (/processes/:id/runs). Newest first, filters in the
-// URL, a cursor for older pages, checkboxes with bulk actions, and the first page kept fresh.
+// URL, a cursor for older pages, checkboxes with bulk actions, and the first page kept fresh
+// from the runs' pushed status changes (a slow re-read only as a fallback).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
@@ -7,11 +8,13 @@ import { api, ok, RUN_STATUSES, TRIGGERS } from "../../api/client";
 import { Empty } from "../../ui/Empty";
 import { ErrorNote } from "../../ui/ErrorNote";
 import { RunsChart } from "../../ui/RunsChart";
+import { useRunChanges } from "../../ui/useRunChanges";
 import { BulkActions } from "./BulkActions";
 import { listQuery, type RunFilters, readFilters, writeFilters } from "./filters";
 import { RunsTable } from "./RunsTable";
 
-const LIVE_MS = 2_000;
+/** Fallback re-read of the first page, should the stream of changes be unavailable. */
+const FALLBACK_MS = 30_000;
 
 export function RunsPage() {
   const { id: processRef } = useParams();
@@ -40,7 +43,7 @@ export function RunsPage() {
     queryKey: ["runs", "list", query],
     queryFn: () => ok(api.GET("/api/v2/runs", { params: { query } })),
     // The first page follows new runs and status changes; older pages stay as they were.
-    refetchInterval: filters.cursor ? false : LIVE_MS,
+    refetchInterval: filters.cursor ? false : FALLBACK_MS,
     placeholderData: (previous) => previous,
   });
 
@@ -69,6 +72,10 @@ export function RunsPage() {
   }, [hasRows]);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["runs"] });
+  useRunChanges(() => {
+    if (!filters.cursor) void queryClient.invalidateQueries({ queryKey: ["runs", "list", query] });
+    void queryClient.invalidateQueries({ queryKey: ["runs", "per-hour"] });
+  });
   const items = runs.data?.items ?? [];
   const title = processRef ? `Runs of ${process.data?.name ?? "…"}` : "Runs";
   const filtered =
