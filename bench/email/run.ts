@@ -3,7 +3,8 @@
  * attachment, where "accepted" is the 250 that Plainrun sends only once the message's run
  * (and its file) is durably stored; beside Postfix's smtp-sink as the ceiling of SMTP itself.
  *
- *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10]
+ *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10] [--runs 1]
+ *     [--cpu-prof DIR]   (the server's CPU profile, for `node --cpu-prof`'s viewers)
  *
  * Installs Postfix (for smtp-source and smtp-sink) with apt-get when missing. Creates and
  * publishes a process with the CLI on a fresh data directory (embedded SQLite), starts
@@ -14,7 +15,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,8 @@ const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/plainrun.js");
 const messages = numberArg("messages", 2000);
 const sessions = numberArg("sessions", 10);
+const profileAt = process.argv.indexOf("--cpu-prof");
+const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
 function ensurePostfix(): void {
   if (existsSync("/usr/sbin/smtp-source") && existsSync("/usr/sbin/smtp-sink")) return;
@@ -88,6 +91,12 @@ async function listening(port: number): Promise<void> {
   throw new Error(`nothing listens on port ${port}`);
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
+
 /** Runs smtp-source and returns the seconds it took to deliver every message. */
 function source(port: number, to: string, file: string): number {
   const t0 = process.hrtime.bigint();
@@ -144,6 +153,7 @@ async function main() {
   const child = spawn(
     process.execPath,
     [
+      ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
       BIN,
       "serve",
       "--data-dir",
@@ -167,14 +177,21 @@ async function main() {
     });
     child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
   });
+  const cpuBefore = cpuSeconds(child.pid as number);
   const plainrunSeconds = source(smtpPort, address, file);
+  const serverCpu = cpuSeconds(child.pid as number) - cpuBefore;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
   const store = await openStore({ url: `sqlite:${join(dir, "plainrun.sqlite")}` });
-  const stored = (
-    await store.db.selectFrom("runs").select("id").where("trigger", "=", "email").execute()
-  ).length;
+  const rows = await store.db
+    .selectFrom("runs")
+    .select("status")
+    .where("trigger", "=", "email")
+    .execute();
+  const stored = rows.length;
+  const statuses: Record<string, number> = {};
+  for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   const result = {
@@ -183,8 +200,10 @@ async function main() {
     message_bytes: Buffer.byteLength(message(address)),
     sink_per_s: Math.round(messages / sinkSeconds),
     plainrun_per_s: Math.round(messages / plainrunSeconds),
+    server_cpu_ms_per_message: Math.round((serverCpu / messages) * 1e4) / 10,
     ratio: Math.round((sinkSeconds / plainrunSeconds) * 100) / 100,
     runs_stored: stored,
+    run_statuses_at_stop: statuses,
   };
   console.log(JSON.stringify(result));
 }

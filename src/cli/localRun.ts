@@ -1,7 +1,15 @@
 // Runs a process in this process, without a store: the interpreter entry point that
 // workers use (start / drive / answer), with answers supplied by the caller.
 
-import { answer, drive, inputsFromJson, MemoryFiles, start, view } from "../interpreter/index.ts";
+import {
+  answer,
+  drive,
+  inputsFromJson,
+  MemoryFiles,
+  resolveEmail,
+  start,
+  view,
+} from "../interpreter/index.ts";
 import type { Json, QuestionInfo } from "../interpreter/types.ts";
 import { type Diagnostic, parse } from "../language/index.ts";
 
@@ -33,6 +41,15 @@ export async function runLocally(source: string, opts: LocalRunOptions): Promise
   const deadline = Date.now() + opts.timeLimitMs;
   for (;;) {
     const status = await drive(program, state, { files, deadline, signal: opts.signal });
+    if (status === "Sending" && state.outbox) {
+      // No relay here: the email is shown in the log, not sent, and the run goes on.
+      const { email } = state.outbox;
+      state.log.push(
+        `(not sent: plainrun run sends no email) email to ${email.to.join(", ")}: ${email.subject}`,
+      );
+      resolveEmail(state, { ok: true, answer: "not sent by plainrun run" });
+      continue;
+    }
     const current = view(state);
     if (status !== "AwaitingAnswer" || !current.question) return current;
     const reply = await opts.nextAnswer(current.question);

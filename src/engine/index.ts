@@ -76,4 +76,10 @@ export type {
   Trigger,
   Version,
 } from "./views.ts";
+export {
+  type Mailer,
+  type MailMessage,
+  type MailSettings,
+  relayMailer,
+} from "./worker/outbox.ts";
 export type { Logger, WorkerOptions, WorkerPoolHandle } from "./worker/pool.ts";

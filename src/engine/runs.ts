@@ -10,6 +10,7 @@ import {
   isFinalStatus,
   listEvents,
   listRuns,
+  listSentEmails,
   type NewEvent,
   numberEvents,
   RUN_STATUSES,
@@ -111,7 +112,8 @@ export class RunService {
   }
 
   async get(id: string): Promise<RunDetail> {
-    return toRunDetail(await this.row(id));
+    const row = await this.row(id);
+    return toRunDetail(row, await listSentEmails(this.store.db, row.id));
   }
 
   async list(opts: ListRunsOptions = {}): Promise<RunPage> {

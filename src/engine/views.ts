@@ -7,6 +7,8 @@ import type {
   RunRow,
   RunStatus,
   RunSummaryRow,
+  SentEmailRow,
+  SentEmailStatus,
   Stage,
   TriggerType,
   VersionRow,
@@ -92,11 +94,28 @@ export interface Run {
   updated_at: string;
 }
 
-export interface RunDetail extends Run {
-  timeline: Timeline | null;
+/** An email the run sent (`send an email`), with what the relay answered. */
+export interface SentEmail {
+  id: string;
+  /** The timeline seq of the statement that sent it. */
+  step: number;
+  message_id: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** pending, sending, sent, refused, or unknown (the server stopped while it was being sent). */
+  status: SentEmailStatus;
+  answer: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
-export type RunEventType = "status" | "step" | "log" | "question" | "answer" | "archive";
+export interface RunDetail extends Run {
+  timeline: Timeline | null;
+  emails_sent: SentEmail[];
+}
+
+export type RunEventType = "status" | "step" | "log" | "question" | "answer" | "archive" | "email";
 
 export interface RunEvent {
   run_id: string;
@@ -172,10 +191,27 @@ export function toRun(r: RunSummaryRow): Run {
   };
 }
 
-export function toRunDetail(r: RunRow): RunDetail {
+export function toSentEmail(r: SentEmailRow): SentEmail {
+  const rec = readJson<{ to?: string[]; cc?: string[] }>(r.recipients, {}, () => ({}));
+  return {
+    id: r.id,
+    step: Number(r.step),
+    message_id: r.message_id,
+    to: Array.isArray(rec.to) ? rec.to : [],
+    cc: Array.isArray(rec.cc) ? rec.cc : [],
+    subject: r.subject,
+    status: r.status as SentEmailStatus,
+    answer: r.answer,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+export function toRunDetail(r: RunRow, emails: SentEmailRow[] = []): RunDetail {
   return {
     ...toRun(r),
     timeline: parseOr<Timeline | null>(r.timeline, null, placeholders.timeline),
+    emails_sent: emails.map(toSentEmail),
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import { normalizeName, readsBeforeSet } from "../language/index.ts";
 import { valuesEqual } from "./compare.ts";
 import { describeCondition, describeExpr, describeStmt, describeTarget } from "./describe.ts";
-import { Missing, NeedValue, RunError } from "./errors.ts";
+import { Missing, NeedValue, RunError, SendEmail } from "./errors.ts";
 import {
   asTable,
   binaryOp,
@@ -41,12 +41,13 @@ import { type Rt, syncScope } from "./runtime.ts";
 import type { Scope } from "./state.ts";
 import { formatValue } from "./text.ts";
 import { entryLabel } from "./timeline.ts";
-import type { RecordValue, Value } from "./types.ts";
+import type { FileValue, RecordValue, Value } from "./types.ts";
 import {
   copyValue,
   describeValue,
   getOwn,
   isDuration,
+  isFile,
   isRecord,
   newRecord,
   putOwn,
@@ -537,6 +538,8 @@ function compileStmt(
         setAbove(rt, v);
       };
     }
+    case "sendEmail":
+      return compileSendEmail(s);
     case "stop":
       return (rt) => {
         rt.state.status = "Succeeded";
@@ -549,6 +552,95 @@ function compileStmt(
       };
     }
   }
+}
+
+/** Most recipients (to and cc together) of one email. */
+const MAX_EMAIL_RECIPIENTS = 50;
+/** Longest subject, in characters. */
+const MAX_SUBJECT_CHARS = 900;
+const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/** Addresses from text ("a@x.com, b@y.org") or a list of texts. */
+function addressesOf(v: Value, what: string): string[] {
+  const out: string[] = [];
+  const add = (x: Value) => {
+    if (x === null) return;
+    if (Array.isArray(x)) {
+      for (const y of x) add(y);
+      return;
+    }
+    if (typeof x !== "string") {
+      throw new RunError(`${what} must be email addresses (text), not ${describeValue(x)}`);
+    }
+    for (const part of x.split(/[,;]/)) {
+      const a = part.trim();
+      if (a === "") continue;
+      if (!EMAIL_ADDRESS.test(a)) throw new RunError(`"${a}" in ${what} is not an email address`);
+      out.push(a);
+    }
+  };
+  add(v);
+  return out;
+}
+
+function filesOf(v: Value): FileValue[] {
+  const out: FileValue[] = [];
+  const add = (x: Value) => {
+    if (x === null) return;
+    if (Array.isArray(x)) {
+      for (const y of x) add(y);
+      return;
+    }
+    if (!isFile(x)) {
+      throw new RunError(
+        `the email's attachments must be files (such as the attachments of the email that started the run), not ${describeValue(x)}`,
+      );
+    }
+    out.push(x);
+  };
+  add(v);
+  return out;
+}
+
+function compileSendEmail(s: Extract<Stmt, { kind: "sendEmail" }>): (rt: Rt) => void {
+  const to = compileExpr(s.to);
+  const cc = s.cc ? compileExpr(s.cc) : null;
+  const subject = s.subject ? compileExpr(s.subject) : null;
+  const message = s.message ? compileExpr(s.message) : null;
+  const attachments = s.attachments ? compileExpr(s.attachments) : null;
+  return (rt) => {
+    const toList = addressesOf(to(rt), "the email's recipients");
+    const ccList = cc ? addressesOf(cc(rt), "the email's cc") : [];
+    if (toList.length === 0) throw new RunError("the email has no recipient: its 'to' is empty");
+    if (toList.length + ccList.length > MAX_EMAIL_RECIPIENTS) {
+      throw new BoundError(`an email can have at most ${MAX_EMAIL_RECIPIENTS} recipients`);
+    }
+    const state = rt.state;
+    const sent = state.sent;
+    if (sent) {
+      // The statement runs again once the host delivered it: it ends with what became of it.
+      state.sent = null;
+      if (!sent.ok) {
+        throw new RunError(`the email to ${toList.join(", ")} was not sent: ${sent.answer}`);
+      }
+      return;
+    }
+    const subjectText = subject
+      ? formatValue(subject(rt))
+          .replace(/[\r\n]+/g, " ")
+          .trim()
+      : "";
+    if (subjectText.length > MAX_SUBJECT_CHARS) {
+      throw new BoundError(`an email's subject can be at most ${MAX_SUBJECT_CHARS} characters`);
+    }
+    throw new SendEmail({
+      to: toList,
+      cc: ccList,
+      subject: subjectText,
+      text: message ? formatValue(message(rt)) : "",
+      attachments: attachments ? filesOf(attachments(rt)).map((f) => ({ ...f })) : [],
+    });
+  };
 }
 
 function compileCall(s: CallStmt, procedures: Map<string, Procedure>): (rt: Rt) => void {

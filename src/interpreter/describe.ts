@@ -153,6 +153,8 @@ export function describeStmt(s: Stmt): string {
       return short(s.procedure.replace(/ _/g, " …"));
     case "readTable":
       return short(`read ${describeExpr(s.source)} as a table`);
+    case "sendEmail":
+      return short(`send an email to ${describeExpr(s.to)}`);
     case "stop":
       return "stop";
     case "fail":

@@ -1,5 +1,6 @@
 // The interpreter's signals. A RunError ends the run Failed with a plain-English
 // message; NeedValue is not an error but a question (a fact that has no value yet).
+import type { OutgoingEmail } from "./types.ts";
 
 /** A run-time error: the run ends Failed with this message and the statement's line. */
 export class RunError extends Error {
@@ -36,5 +37,13 @@ export class AnswerError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "AnswerError";
+  }
+}
+
+/** `send an email`: the statement waits (status "Sending") until the host delivered it. */
+export class SendEmail extends Error {
+  constructor(readonly email: OutgoingEmail) {
+    super("send an email");
+    this.name = "SendEmail";
   }
 }

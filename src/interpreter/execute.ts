@@ -1,7 +1,7 @@
 // The statement loop: runs a slice of statements on the serializable frame stack.
 import type { Program } from "../language/ast.ts";
 import { type CStmt, compiled } from "./compile.ts";
-import { NeedValue, RunError } from "./errors.ts";
+import { NeedValue, RunError, SendEmail } from "./errors.ts";
 import { setAbove, setFact } from "./facts.ts";
 import {
   BoundError,
@@ -33,6 +33,7 @@ function end(
   state.status = status;
   state.question = null;
   state.answered = null;
+  state.outbox = null;
   if (message !== null) {
     const m = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}…` : message;
     state.error = { line, message: m };
@@ -304,6 +305,13 @@ function sliceWithin(program: Program, state: ExecState, opts: SliceOptions): Ex
       };
       state.status = "AwaitingAnswer";
       if (overStateBound(state, true)) return end(state, "Failed", line, stateBoundError().message);
+      return state.status;
+    }
+    if (e instanceof SendEmail) {
+      // Like a question: the statement changed nothing; it runs again once delivered.
+      state.outbox = { step: state.steps + 1, line: line ?? 0, email: e.email };
+      state.sent = null;
+      state.status = "Sending";
       return state.status;
     }
     if (e instanceof RunError) return end(state, "Failed", line, e.message);

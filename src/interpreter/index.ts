@@ -5,7 +5,7 @@ export { fromJson, inputsFromJson, toJson } from "./convert.ts";
 export { AnswerError } from "./errors.ts";
 export { drive, runSlice } from "./execute.ts";
 export { MemoryFiles } from "./files.ts";
-export { answer, notStarted, type RunView, start, view } from "./run.ts";
+export { answer, notStarted, type RunView, resolveEmail, start, view } from "./run.ts";
 export type { ExecState, Frame, PendingQuestion, Scope, TimelineState } from "./state.ts";
 export { formatValue } from "./text.ts";
 export type * from "./types.ts";

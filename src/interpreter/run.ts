@@ -5,7 +5,15 @@ import { compiled } from "./compile.ts";
 import { fromJson, normalizeValue, toJson } from "./convert.ts";
 import { AnswerError } from "./errors.ts";
 import type { ExecState } from "./state.ts";
-import type { ErrorInfo, ExecStatus, Json, QuestionInfo, TimelineEntry, Value } from "./types.ts";
+import type {
+  EmailOutcome,
+  ErrorInfo,
+  ExecStatus,
+  Json,
+  QuestionInfo,
+  TimelineEntry,
+  Value,
+} from "./types.ts";
 import { putOwn } from "./values.ts";
 
 /** A fresh state: the inputs as top-level facts, positioned at the first statement. */
@@ -86,6 +94,19 @@ export function answer(_program: Program, state: ExecState, ans: Json): void {
     state.answered = { value };
   }
   state.question = null;
+  state.status = "Running";
+}
+
+/**
+ * What became of the email the run waits on (status "Sending"): the next runSlice runs the
+ * `send an email` statement again, which ends there (ok) or fails the run with the answer.
+ */
+export function resolveEmail(state: ExecState, outcome: EmailOutcome): void {
+  if (state.status !== "Sending" || !state.outbox) {
+    throw new AnswerError(`this run is not sending an email (it is ${state.status})`);
+  }
+  state.outbox = null;
+  state.sent = { ok: outcome.ok, answer: outcome.answer };
   state.status = "Running";
 }
 

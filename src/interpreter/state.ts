@@ -1,7 +1,15 @@
 // The whole execution state: plain JSON data, so a run can pause on a question, be
 // checkpointed and resume on another worker. Frames refer to blocks by number (the
 // order in which `compile` meets them), never to tree nodes.
-import type { ErrorInfo, ExecStatus, QuestionInfo, TimelineEntry, Value } from "./types.ts";
+import type {
+  EmailOutcome,
+  ErrorInfo,
+  ExecStatus,
+  PendingEmail,
+  QuestionInfo,
+  TimelineEntry,
+  Value,
+} from "./types.ts";
 
 /** A scope: facts by normalized name, plus names bound by `use` to another name. */
 export interface Scope {
@@ -79,6 +87,10 @@ export interface ExecState {
   /** An answer waiting for the statement that asked (ask, get, validate). */
   answered: { value: Value } | null;
   error: ErrorInfo | null;
+  /** A `send an email` waiting to be delivered (status "Sending"); absent in older states. */
+  outbox?: PendingEmail | null;
+  /** The delivery's outcome, for the statement that sent it when it runs again. */
+  sent?: EmailOutcome | null;
   timeline: TimelineState;
   steps: number;
   /** Procedure calls in progress. */

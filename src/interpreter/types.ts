@@ -59,6 +59,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type ExecStatus =
   | "Running" // the slice ended (time slice, not the deadline): call runSlice again
   | "AwaitingAnswer"
+  | "Sending" // a `send an email` waits in state.outbox: deliver it, then resolveEmail() and runSlice again
   | "Succeeded"
   | "Failed"
   | "Cancelled"
@@ -69,6 +70,28 @@ export interface QuestionInfo {
   text: string;
   /** null: any answer; otherwise the answer must be one of these (compared ignoring case). */
   choices: string[] | null;
+}
+
+/** What `send an email` asks the host to send (its files by ref, read from the FileHost). */
+export interface OutgoingEmail {
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  attachments: FileValue[];
+}
+
+/** An email waiting to be sent: `step` (the statement's timeline seq) is unique in the run. */
+export interface PendingEmail {
+  step: number;
+  line: number;
+  email: OutgoingEmail;
+}
+
+/** What became of it: ok, or not with the relay's answer. */
+export interface EmailOutcome {
+  ok: boolean;
+  answer: string;
 }
 
 export interface ErrorInfo {

@@ -499,6 +499,20 @@ export interface ReadTableStmt {
   span: Span;
 }
 
+/**
+ * `send an email to E` with optional indented lines `the subject is E`, `the message is E`
+ * (also `the body is`), `the attachments are E` (files) and `the cc is E`.
+ */
+export interface SendEmailStmt {
+  kind: "sendEmail";
+  to: Expr;
+  subject: Expr | null;
+  message: Expr | null;
+  attachments: Expr | null;
+  cc: Expr | null;
+  span: Span;
+}
+
 export interface StopStmt {
   kind: "stop";
   span: Span;
@@ -526,6 +540,7 @@ export type Stmt =
   | ProcedureStmt
   | CallStmt
   | ReadTableStmt
+  | SendEmailStmt
   | StopStmt
   | FailStmt;
 

@@ -150,6 +150,10 @@ class InputFinder {
         this.reads(s.source, locals);
         this.define(s.as ? s.as.key : "table");
         return;
+      case "sendEmail":
+        for (const e of [s.to, s.subject, s.message, s.attachments, s.cc])
+          if (e) this.reads(e, locals);
+        return;
       case "stop":
         return;
     }

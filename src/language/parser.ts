@@ -65,7 +65,11 @@ function collectProcedures(
       const phrase = parsePhrase(c);
       const verb = phrase[0]?.kind === "word" ? phrase[0].word : "";
       const sig = procedureSignature(phrase);
-      if (STATEMENT_VERBS.includes(verb)) {
+      // `send` is the email statement only as `send an email …`: `to send a reminder …` is free.
+      const second = phrase[1];
+      const emailPhrase =
+        second?.kind === "word" ? second.word === "email" : second?.name.key === "email";
+      if (STATEMENT_VERBS.includes(verb) && (verb !== "send" || emailPhrase)) {
         report(
           new ParseError(
             `'${verb}' is already a statement of the language; choose another verb for this procedure`,

@@ -403,6 +403,13 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
     case "get":
       line(`${s.mode} ${printExpr(s.value)}${s.as ? ` as ${printName(s.as)}` : ""}`);
       return;
+    case "sendEmail":
+      line(`send an email to ${printExpr(s.to)}`);
+      if (s.subject) out.push(`${pad}${INDENT}the subject is ${printExpr(s.subject)}`);
+      if (s.message) out.push(`${pad}${INDENT}the message is ${printExpr(s.message)}`);
+      if (s.attachments) out.push(`${pad}${INDENT}the attachments are ${printExpr(s.attachments)}`);
+      if (s.cc) out.push(`${pad}${INDENT}the cc is ${printExpr(s.cc)}`);
+      return;
     case "ask":
       line(`ask ${printExpr(s.question)}${s.as ? ` as ${printName(s.as)}` : ""}`);
       if (s.choices) out.push(`${pad}${INDENT}the choices are ${printList(s.choices)}`);

@@ -6,6 +6,7 @@ import type {
   IfStmt,
   NameRef,
   PhrasePart,
+  SendEmailStmt,
   SetStmt,
   Stmt,
   Target,
@@ -246,6 +247,71 @@ function parseAsk(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): As
   return { kind: "ask", question, choices, as, span };
 }
 
+/** The parts an indented line under `send an email to …` may set. */
+const EMAIL_PARTS: Readonly<Record<string, "subject" | "message" | "attachments" | "cc">> = {
+  subject: "subject",
+  message: "message",
+  body: "message",
+  text: "message",
+  attachments: "attachments",
+  attachment: "attachments",
+  cc: "cc",
+};
+
+/** `send an email to E` (also `send email to E`): whether the line is the email statement. */
+function isSendEmail(c: Cursor): boolean {
+  if (c.isWord("email", 1)) return true;
+  return (c.isWord("an", 1) || c.isWord("a", 1) || c.isWord("the", 1)) && c.isWord("email", 2);
+}
+
+function parseSendEmail(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): SendEmailStmt {
+  if (!c.acceptWord("an") && !c.acceptWord("a")) c.acceptWord("the");
+  c.expectWord("email");
+  c.expectWord("to", "'to' and the address (as in 'send an email to the customer's email')");
+  const to = parseValueList(c);
+  expectEnd(c);
+  const stmt: SendEmailStmt = {
+    kind: "sendEmail",
+    to,
+    subject: null,
+    message: null,
+    attachments: null,
+    cc: null,
+    span: spanOf(start, c.last()),
+  };
+  for (const child of node.children) {
+    try {
+      if (child.lexError)
+        throw new ParseError(child.lexError.message, child.lexError, lineWords(child));
+      const cc = new Cursor(child.tokens, child.text);
+      const part = cc.isWord("the") ? EMAIL_PARTS[cc.peek(1)?.lower ?? ""] : undefined;
+      if (!part) {
+        throw new ParseError(
+          `Under 'send an email', I expected 'the subject is …', 'the message is …', 'the attachments are …' or 'the cc is …', not '${lineWords(child)}'`,
+          lineSpan(child),
+          lineWords(child),
+        );
+      }
+      if (stmt[part] !== null) {
+        throw new ParseError(
+          `The email's ${part} is given twice`,
+          lineSpan(child),
+          lineWords(child),
+        );
+      }
+      cc.advance(2);
+      if (!cc.acceptWord("is") && !cc.acceptWord("are")) cc.unexpected("'is' or 'are'");
+      stmt[part] = parseValueList(cc);
+      expectEnd(cc);
+      noChildren(child, ctx);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      ctx.report(err);
+    }
+  }
+  return stmt;
+}
+
 function parseValidate(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): Stmt {
   c.expectWord("the", "'the following'");
   c.expectWord("following");
@@ -454,7 +520,9 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     noChildren(node, ctx);
     return s;
   }
-  const builtin = STATEMENT_VERBS.includes(verb);
+  // `send` is the email statement only as `send an email to …`: `send the invoice to …` stays
+  // a call of the process's own `to send …` procedure.
+  const builtin = STATEMENT_VERBS.includes(verb) && (verb !== "send" || isSendEmail(c));
   const means = Object.hasOwn(VERB_SYNONYMS, verb) ? VERB_SYNONYMS[verb]! : verb;
   if (!builtin && ctx.procedures.has(verb)) {
     c.advance(1);
@@ -592,6 +660,8 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     }
     case "ask":
       return parseAsk(c, start, node, ctx);
+    case "send":
+      return parseSendEmail(c, start, node, ctx);
     case "validate":
       return parseValidate(c, start, node, ctx);
     case "to":

@@ -145,6 +145,7 @@ export const STATEMENT_VERBS: readonly string[] = [
   "ensure",
   "to",
   "read",
+  "send",
   "stop",
   "fail",
   // Everyday verbs (phrasings.ts STATEMENT_PHRASES).

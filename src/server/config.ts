@@ -41,6 +41,8 @@ export interface ServerConfig {
   smtpTimeoutMs: number;
   smtpTlsCert: string | undefined;
   smtpTlsKey: string | undefined;
+  smtpRelayUrl: string | undefined;
+  mailFrom: string | undefined;
 }
 
 export interface Setting {
@@ -356,6 +358,24 @@ export const SETTINGS: readonly Setting[] = [
     env: "PLAINRUN_SMTP_TLS_KEY",
     default: undefined,
     meaning: "PEM private key for STARTTLS.",
+    parse: text,
+  },
+  {
+    key: "smtpRelayUrl",
+    flag: "--smtp-relay-url <url>",
+    env: "PLAINRUN_SMTP_RELAY_URL",
+    default: undefined,
+    meaning:
+      "The SMTP relay that delivers what processes send (`send an email to …`): `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465`. Without it, a run that sends an email fails saying so. Prefer the environment variable when the URL holds a password.",
+    parse: text,
+  },
+  {
+    key: "mailFrom",
+    flag: "--mail-from <address>",
+    env: "PLAINRUN_MAIL_FROM",
+    default: undefined,
+    meaning:
+      "The From address of emails processes send; default `plainrun@` the mail domain (`--mail-domain`).",
     parse: text,
   },
   {

@@ -85,6 +85,26 @@ const runShape = {
 };
 
 export const Run = named("Run", z.object(runShape));
+
+export const SentEmail = named(
+  "SentEmail",
+  z.object({
+    id: z.string(),
+    step: z.int().describe("The timeline seq of the `send an email` statement that sent it."),
+    message_id: z.string().describe("Its Message-ID, the same on every attempt."),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    subject: z.string(),
+    status: z
+      .enum(["pending", "sending", "sent", "refused", "unknown"])
+      .describe(
+        "`sent` and `refused` carry the relay's answer; `unknown`: the server stopped while handing it to the relay, and it was not sent again.",
+      ),
+    answer: z.string().nullable().describe("The relay's reply (or why it could not be sent)."),
+    created_at: z.string(),
+    updated_at: z.string(),
+  }),
+);
 export const RunDetail = named(
   "RunDetail",
   z.object({
@@ -103,6 +123,7 @@ export const RunDetail = named(
         byLine: z.record(z.string(), z.int()),
       })
       .nullable(),
+    emails_sent: z.array(SentEmail).describe("The emails the run sent, in order."),
   }),
 );
 
@@ -112,7 +133,7 @@ export const RunEvent = named(
     run_id: z.string(),
     seq: z.int(),
     at: z.string(),
-    type: z.enum(["status", "step", "log", "question", "answer", "archive"]),
+    type: z.enum(["status", "step", "log", "question", "answer", "archive", "email"]),
     data: z.unknown(),
   }),
 );

@@ -3,6 +3,7 @@
 // order. Roles other than api and worker plug in through registerRole(): the triggers'
 // modules call it, and this file needs no change for them.
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { sql } from "kysely";
 import pino from "pino";
@@ -11,6 +12,7 @@ import {
   type Engine,
   type ExecutorsHandle,
   forwardNotifications,
+  type MailSettings,
   newWriteLockBuffer,
   type WorkerPoolHandle,
   WriteLock,
@@ -60,6 +62,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Where `send an email` goes: the relay, the From address, the domain of Message-IDs. */
+function mailSettingsOf(config: ServerConfig): MailSettings {
+  const domain = (config.mailDomain || hostname()).toLowerCase();
+  return {
+    relayUrl: config.smtpRelayUrl,
+    from: config.mailFrom || `plainrun@${domain}`,
+    domain,
+  };
+}
+
 function urlOf(host: string, port: number): string {
   const h = host.includes(":") ? `[${host}]` : host;
   return `http://${h}:${port}`;
@@ -74,6 +86,7 @@ export async function startServer(
   const url0 = storeUrl(config);
   const opened = await openStore({ url: url0, poolSize: config.pgPoolSize });
   const inThread = config.workerThread && config.roles.includes("worker");
+  const mail = mailSettingsOf(config);
   let thread: ExecutorsHandle | undefined;
   const lockBuffer =
     inThread && opened.dialect.name === "sqlite" ? newWriteLockBuffer() : undefined;
@@ -107,9 +120,10 @@ export async function startServer(
         writeLock: lockBuffer,
         memoryMb: config.executorMemoryMb,
         watchdogMs: config.executorWatchdogMs,
+        mail,
       });
     } else if (roles.has("worker")) {
-      pool = await engine.startWorkers({ concurrency: config.concurrency, logger });
+      pool = await engine.startWorkers({ concurrency: config.concurrency, logger, mail });
     }
     for (const role of config.roles) {
       if (role === "api" || role === "worker") continue;

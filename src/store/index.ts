@@ -59,6 +59,14 @@ export {
   type SummaryColumn,
 } from "./queries/runColumns.ts";
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
+export {
+  getSentEmail,
+  insertSentEmail,
+  listSentEmails,
+  moveSentEmail,
+  type SentEmailRow,
+  type SentEmailStatus,
+} from "./queries/sentEmails.ts";
 export { getSource, insertSource } from "./queries/sources.ts";
 export {
   casesFromRuns,

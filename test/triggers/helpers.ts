@@ -1,7 +1,7 @@
 // An engine with workers and the SMTP listener on a free loopback port, and a nodemailer
 // client that sends to it: real SMTP over sockets, as a mail server would.
 import nodemailer, { type SendMailOptions } from "nodemailer";
-import type { WorkerPoolHandle } from "../../src/engine/index.ts";
+import type { MailSettings, WorkerPoolHandle } from "../../src/engine/index.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
 import {
   type SmtpListener,
@@ -26,6 +26,7 @@ export interface MailRig {
 export async function mailRig(
   dialect: TestDialect,
   opts: Partial<Omit<SmtpListenerOptions, "engine" | "addresses">> = {},
+  mail?: MailSettings,
 ): Promise<MailRig> {
   const te = await createTestEngine(dialect);
   const addresses = new EmailAddresses(te.engine, DOMAIN);
@@ -36,7 +37,12 @@ export async function mailRig(
     host: "127.0.0.1",
     ...opts,
   });
-  const pool = await te.engine.startWorkers({ concurrency: 2, leaseMs: 5000, pollMs: 100 });
+  const pool = await te.engine.startWorkers({
+    concurrency: 2,
+    leaseMs: 5000,
+    pollMs: 100,
+    ...(mail ? { mail } : {}),
+  });
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
     port: listener.port,

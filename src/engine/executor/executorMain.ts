@@ -108,6 +108,7 @@ async function main() {
     onInline: (ids) => post({ type: "inline", ids: ids ? [...ids] : null }),
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+    ...(opts.mail ? { mail: opts.mail } : {}),
   });
   const beat = setInterval(() => post({ type: "beat" }), opts.beatMs);
   port?.on("message", (m: ToExecutor) => {

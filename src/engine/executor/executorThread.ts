@@ -5,9 +5,11 @@
 import type { Worker } from "node:worker_threads";
 import type { RunEventNotice } from "../bus.ts";
 import { startModuleWorker } from "../moduleWorker.ts";
+import type { MailSettings } from "../worker/outbox.ts";
 import type { DeathReason } from "./deaths.ts";
 
 /** The thread's workerData. */
+
 export interface ExecutorData {
   url: string;
   poolSize?: number | undefined;
@@ -28,6 +30,8 @@ export interface ExecutorData {
   beatMs: number;
   /** The heap bound the thread enforces itself (see executorMain.ts). */
   memoryMb: number;
+  /** Where `send an email` goes. */
+  mail?: MailSettings | undefined;
 }
 
 /** The exit code of an executor that passed its memory bound. */

@@ -26,7 +26,7 @@ export interface ExecutorsOptions
   extends ExecutorLimits,
     Pick<
       ExecutorData,
-      "url" | "poolSize" | "concurrency" | "logLevel" | "pollMs" | "leaseMs" | "writeLock"
+      "url" | "poolSize" | "concurrency" | "logLevel" | "pollMs" | "leaseMs" | "writeLock" | "mail"
     > {}
 
 export interface ExecutorsHandle {
@@ -121,6 +121,7 @@ class Executors implements ExecutorsHandle {
           lockSlot: slot,
           beatMs: BEAT_MS,
           memoryMb: o.memoryMb,
+          mail: o.mail,
         },
         { memoryMb: o.memoryMb, watchdogMs: o.watchdogMs },
         (notices) => {

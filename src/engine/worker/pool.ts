@@ -23,6 +23,7 @@ import type { CompileCache } from "../compileCache.ts";
 import { type GroupCommit, PHASE_CLAIM, PHASE_WRITE } from "../groupCommit.ts";
 import { newId } from "../ids.ts";
 import { loadFileHost } from "./fileHost.ts";
+import { deliverEmail, type Mailer, type MailSettings, relayMailer } from "./outbox.ts";
 import {
   applyUpdate,
   type HeldRun,
@@ -57,6 +58,10 @@ export interface WorkerOptions {
   maxRecoveries?: number;
   /** Bounds on each run's values (default DEFAULT_RUN_LIMITS in src/interpreter/limits.ts). */
   runLimits?: Partial<RunLimits>;
+  /** Where `send an email` goes (`--smtp-relay-url`); without a relay such a run fails saying so. */
+  mail?: MailSettings;
+  /** Sends instead of a relay made from `mail.relayUrl` (tests). */
+  mailer?: Mailer;
   /** This pool's lease owner name (default a fresh uuid). */
   workerId?: string;
   /**
@@ -145,6 +150,8 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly onInline: ((ids: readonly string[] | null) => void) | undefined;
   private readonly log: Logger;
   private readonly runLimits: Partial<RunLimits> | undefined;
+  private readonly mail: MailSettings | undefined;
+  private readonly mailer: Mailer | undefined;
   private readonly running = new Map<string, Execution>();
   /** Finished runs whose write is queued but not yet taken into a transaction. */
   private unbatched = 0;
@@ -178,6 +185,13 @@ export class WorkerPool implements WorkerPoolHandle {
     this.onInline = opts.onInline;
     this.log = opts.logger ?? silent;
     this.runLimits = opts.runLimits;
+    this.mail = opts.mail;
+    this.mailer =
+      opts.mailer ?? (opts.mail?.relayUrl ? relayMailer(opts.mail.relayUrl) : undefined);
+    if (this.mailer && !opts.mailer) {
+      const m = this.mailer;
+      this.cleanups.push(() => m.close());
+    }
   }
 
   get active(): number {
@@ -413,7 +427,8 @@ export class WorkerPool implements WorkerPoolHandle {
       sliceMs: INLINE_SLICE_MS,
       ...(this.runLimits ? { limits: this.runLimits } : {}),
     });
-    if (status === "Running") return { kind: "running", started: { held, state, progress } };
+    if (status === "Running" || status === "Sending")
+      return { kind: "running", started: { held, state, progress } };
     const end: SegmentEnd =
       status === "AwaitingAnswer" ? { kind: "waiting" } : { kind: "final", status };
     const w = segmentWrite(held, state, progress, end, Date.now());
@@ -589,6 +604,22 @@ export class WorkerPool implements WorkerPoolHandle {
         if (e.lost) return;
         if (status === "AwaitingAnswer")
           return this.finish(e, state, progress, { kind: "waiting" });
+        if (status === "Sending") {
+          const ctx = {
+            store: this.store,
+            group: this.group,
+            bus: this.bus,
+            settings: this.mail,
+            mailer: this.mailer,
+          };
+          if (!(await deliverEmail(ctx, e.held, state, progress, files))) {
+            e.lost = true;
+            return;
+          }
+          progress = progressOf(state);
+          lastCheckpoint = Date.now();
+          continue;
+        }
         if (status !== "Running") return this.finish(e, state, progress, { kind: "final", status });
         if (e.handBack) {
           return this.finish(e, state, progress, {
