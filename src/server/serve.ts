@@ -108,10 +108,13 @@ export async function startServer(
   let url: string | undefined;
   let port: number | undefined;
   let pool: WorkerPoolHandle | undefined;
+  // The executor threads load their code and open their connections while this thread builds
+  // the HTTP app: the two overlap, and the URL is printed once both are ready.
+  let starting: Promise<ExecutorsHandle> | undefined;
   try {
     const roles = new Set(config.roles);
     if (roles.has("worker") && inThread) {
-      thread = await engine.startExecutors({
+      starting = engine.startExecutors({
         url: url0,
         poolSize: config.pgPoolSize,
         concurrency: config.concurrency,
@@ -122,6 +125,8 @@ export async function startServer(
         watchdogMs: config.executorWatchdogMs,
         mail,
       });
+      // Awaited below; a failure meanwhile must not count as unhandled.
+      starting.catch(() => {});
     } else if (roles.has("worker")) {
       pool = await engine.startWorkers({ concurrency: config.concurrency, logger, mail });
     }
@@ -144,6 +149,7 @@ export async function startServer(
         password: config.adminPassword,
       });
       await http.app.listen({ port: config.port, host: config.host });
+      thread = await starting;
       const address = http.app.server.address();
       port = typeof address === "object" && address ? address.port : config.port;
       url = urlOf(config.host, port);
@@ -155,10 +161,12 @@ export async function startServer(
           `No account yet: create the admin at ${base}/setup?token=${boot.setupToken} (one use, valid 24 hours).`,
         );
       }
-    } else if (pool || thread) {
+    } else if (pool || starting) {
+      thread = await starting;
       print(`Plainrun worker started (${config.concurrency} runs at once)`);
     }
   } catch (err) {
+    thread ??= await starting?.catch(() => undefined);
     await http?.close().catch(() => {});
     for (const s of stops.reverse()) await s.stop().catch(() => {});
     await pool?.stop({ graceMs: 0 }).catch(() => {});

@@ -1,7 +1,7 @@
 // Opens a store from a URL and brings its schema up to date.
 import { join, resolve } from "node:path";
 
-import type { Kysely } from "kysely";
+import type { Kysely, MigrationProvider } from "kysely";
 import { Migrator } from "kysely";
 import type { StoreDialect } from "./dialects/dialect.ts";
 import { createPostgresDialect } from "./dialects/postgres.ts";
@@ -80,9 +80,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   if (dialect.schema) {
     await dialect.db.schema.createSchema(dialect.schema).ifNotExists().execute();
   }
+  const provider = migrationProvider(dialect.blobType);
+  if (await schemaIsCurrent(dialect, provider)) return opened(dialect);
   const migrator = new Migrator({
     db: dialect.db,
-    provider: migrationProvider(dialect.blobType),
+    provider,
     // Features land in parallel: a migration may be added with a name that sorts before
     // one a data directory already applied.
     allowUnorderedMigrations: true,
@@ -99,6 +101,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     await dialect.destroy();
     throw error;
   }
+  return opened(dialect);
+}
+
+function opened(dialect: StoreDialect): Store {
   const prefix = `plainrun_${dialect.schema ?? "public"}`;
   return {
     db: dialect.db,
@@ -106,4 +112,27 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     channels: { wake: `${prefix}_wake`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
     close: () => dialect.destroy(),
   };
+}
+
+/**
+ * Whether every migration is applied already: one read of Kysely's migration table, so a
+ * store that is up to date (every start but the first, every CLI command) skips the
+ * migrator's table listing and locking. Any doubt (no table yet, a read error) says no.
+ */
+async function schemaIsCurrent(
+  dialect: StoreDialect,
+  provider: MigrationProvider,
+): Promise<boolean> {
+  const names = Object.keys(await provider.getMigrations());
+  const db = dialect.schema ? dialect.db.withSchema(dialect.schema) : dialect.db;
+  try {
+    const rows = await (db as unknown as Kysely<{ kysely_migration: { name: string } }>)
+      .selectFrom("kysely_migration")
+      .select("name")
+      .execute();
+    const applied = new Set(rows.map((r) => r.name));
+    return names.every((n) => applied.has(n));
+  } catch {
+    return false;
+  }
 }

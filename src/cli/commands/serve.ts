@@ -39,8 +39,10 @@ export function registerServe(cmd: Command): void {
     process.on("SIGINT", () => onSignal("SIGINT"));
     // Loaded here, so that `plainrun serve --help` answers without loading the server.
     const { registerRole, startServer } = await import("../../server/serve.ts");
-    const { startSmtpRole } = await import("../../triggers/email/role.ts");
-    registerRole("smtp", startSmtpRole);
+    // The SMTP listener (and its mail parsing) is loaded only when the smtp role runs.
+    registerRole("smtp", async (ctx) =>
+      (await import("../../triggers/email/role.ts")).startSmtpRole(ctx),
+    );
     server = await startServer(config);
     if (stopping) close(stopping);
   });

@@ -1,6 +1,6 @@
 // Who may send to a process's addresses: anyone, or an allow-list of addresses and domains;
 // optionally only senders whose message passes DMARC (DKIM or SPF aligned with From).
-import { authenticate, type DNSResolver } from "mailauth";
+import type { DNSResolver } from "mailauth";
 import { EngineError } from "../../engine/index.ts";
 
 export interface SenderRule {
@@ -96,6 +96,8 @@ export async function checkDmarc(
   raw: Buffer,
   ctx: AuthContext,
 ): Promise<{ pass: boolean; why: string }> {
+  // Loaded at the first message: the API and the CLI use this file's rules without it.
+  const { authenticate } = await import("mailauth");
   const result = await authenticate(raw, {
     ip: ctx.ip,
     helo: ctx.helo,
