@@ -41,6 +41,7 @@ export type {
   RerunOptions,
   RunPage,
 } from "./runs.ts";
+export { type SearchIndexerHandle, startSearchIndexer } from "./searchIndexer.ts";
 export type { StartRunOptions } from "./startRun.ts";
 export type {
   AddTestCaseOptions,

@@ -159,7 +159,7 @@ export class RunService {
         throw new EngineError("invalid", "The cursor is not one this API gave.");
       filter.beforeId = before;
     }
-    const rows = await listRuns(this.store.db, filter);
+    const rows = await listRuns(this.store.db, filter, this.store.dialect.name);
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(toRun);
     const last = items[items.length - 1];

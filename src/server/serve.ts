@@ -14,6 +14,8 @@ import {
   forwardNotifications,
   type MailSettings,
   newWriteLockBuffer,
+  type SearchIndexerHandle,
+  startSearchIndexer,
   type WorkerPoolHandle,
   WriteLock,
   withWriteLock,
@@ -108,6 +110,7 @@ export async function startServer(
   let url: string | undefined;
   let port: number | undefined;
   let pool: WorkerPoolHandle | undefined;
+  let indexer: SearchIndexerHandle | undefined;
   // The executor threads load their code and open their connections while this thread builds
   // the HTTP app: the two overlap, and the URL is printed once both are ready.
   let starting: Promise<ExecutorsHandle> | undefined;
@@ -154,6 +157,8 @@ export async function startServer(
       port = typeof address === "object" && address ? address.port : config.port;
       url = urlOf(config.host, port);
       print(`Plainrun listening on ${url}`);
+      // Started once the server answers: the first pass over a large store takes a while.
+      indexer = startSearchIndexer(store, logger);
       if (boot.created) print(`Created the admin account ${boot.created.email}.`);
       if (boot.setupToken) {
         const base = (config.publicUrl ?? url).replace(/\/+$/, "");
@@ -167,6 +172,7 @@ export async function startServer(
     }
   } catch (err) {
     thread ??= await starting?.catch(() => undefined);
+    await indexer?.stop().catch(() => {});
     await http?.close().catch(() => {});
     for (const s of stops.reverse()) await s.stop().catch(() => {});
     await pool?.stop({ graceMs: 0 }).catch(() => {});
@@ -187,6 +193,7 @@ export async function startServer(
       closing ??= (async () => {
         // New requests and new claims stop first; then running runs get their grace.
         await http?.close().catch((err) => logger.error({ err }, "closing HTTP failed"));
+        await indexer?.stop();
         for (const s of stops.reverse()) {
           await s.stop().catch((err) => logger.error({ err, role: s.name }, "stopping failed"));
         }

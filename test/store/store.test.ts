@@ -275,9 +275,11 @@ describe.each(dialects)("store on %s", (dialect) => {
       runRow("r1", { search_text: '{"note":"100% sure"}' }),
       runRow("r2", { search_text: '{"note":"1000 sure"}' }),
     ]);
-    const hits = await listRuns(t.store.db, { text: "100%", limit: 10 });
+    const hits = await listRuns(t.store.db, { text: "100%", limit: 10 }, t.store.dialect.name);
     expect(hits.map((r) => r.id)).toEqual(["r1"]);
-    expect((await listRuns(t.store.db, { text: "SURE", limit: 10 })).length).toBe(2);
+    expect(
+      (await listRuns(t.store.db, { text: "SURE", limit: 10 }, t.store.dialect.name)).length,
+    ).toBe(2);
   });
 });
 

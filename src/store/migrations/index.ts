@@ -5,6 +5,7 @@ import { authMigration } from "./002_auth.ts";
 import { runIndexesMigration } from "./003_run_indexes.ts";
 import { emailMigration } from "./004_email.ts";
 import { testSuiteMigration } from "./005_test_suite.ts";
+import { runSearchMigration } from "./006_run_search.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "003_run_indexes": runIndexesMigration,
     "004_email": emailMigration,
     "005_test_suite": testSuiteMigration,
+    "006_run_search": runSearchMigration(blobType),
   };
   return { getMigrations: async () => migrations };
 }

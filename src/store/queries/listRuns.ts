@@ -1,9 +1,11 @@
 // The runs table: filters, newest first, keyset pagination on the (time-ordered) uuid v7 id.
 import { sql } from "kysely";
+import type { DialectName } from "../dialects/dialect.ts";
 import type { RunStatus, Stage, TriggerType } from "../schema.ts";
 import type { Db } from "./db.ts";
 import { uuidFloor } from "./runActivity.ts";
 import { SUMMARY_COLUMNS } from "./runColumns.ts";
+import { searchCandidates } from "./runSearch.ts";
 
 export interface RunFilter {
   processId?: string;
@@ -29,10 +31,22 @@ function likePattern(text: string): string {
 /** How long a run's id (taken when it is prepared) may precede its created_at (the commit). */
 const ID_LEAD_MS = 3_600_000;
 
-/** The runs that pass every filter; run ids are uuid v7, so dates also bound the id. */
-export async function listRuns(db: Db, f: RunFilter) {
+/**
+ * The runs that pass every filter; run ids are uuid v7, so dates also bound the id. A text
+ * is looked up in the search index first (SQLite, runSearch.ts) when it can narrow the runs
+ * to read; else the runs are read newest first until a page matches.
+ */
+export async function listRuns(db: Db, f: RunFilter, dialect: DialectName) {
   const text = f.text ? likePattern(f.text) : undefined;
+  const candidates =
+    f.text && dialect === "sqlite" ? await searchCandidates(db, f.text.toLowerCase()) : undefined;
   let q = db.selectFrom("runs").select(SUMMARY_COLUMNS);
+  if (candidates) {
+    if (candidates.length === 0) return [];
+    q = q.where(
+      sql<boolean>`runs.rowid in (select value from json_each(${JSON.stringify(candidates)}))`,
+    );
+  }
   if (f.processId !== undefined) q = q.where("process_id", "=", f.processId);
   if (f.statuses && f.statuses.length > 0) q = q.where("status", "in", f.statuses);
   if (f.stage !== undefined) q = q.where("stage", "=", f.stage);
@@ -50,5 +64,10 @@ export async function listRuns(db: Db, f: RunFilter) {
   if (f.rerunOf !== undefined) q = q.where("rerun_of", "=", f.rerunOf);
   if (text) q = q.where(sql<boolean>`search_text like ${text} escape '\\'`);
   if (f.beforeId !== undefined) q = q.where("id", "<", f.beforeId);
-  return q.orderBy("id", "desc").limit(f.limit).execute();
+  // With candidates, `+id` keeps SQLite from walking the id index in order to skip the sort:
+  // the few candidate rows are fetched by rowid and sorted.
+  return q
+    .orderBy(candidates ? sql`+id` : "id", "desc")
+    .limit(f.limit)
+    .execute();
 }
