@@ -1,6 +1,7 @@
 // The HTTP application: Fastify with zod schemas (validation, OpenAPI 3.1 from the same
 // schemas), problem+json errors, API keys and sessions, the REST API v2 under /api/v2, the
 // browsable docs at /api/docs and the UI's static files.
+import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
@@ -36,7 +37,7 @@ import { processRoutes } from "./routes/processes.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { testSuiteRoutes } from "./routes/testSuite.ts";
 import { apiRegistry, MAX_URL_SEGMENT } from "./schemas.ts";
-import { registerStatic } from "./static.ts";
+import { registerStatic, uiRoot } from "./static.ts";
 
 export const API_PREFIX = "/api/v2";
 export const VERSION = "0.1.0";
@@ -251,7 +252,11 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   );
 
   await registerStatic(app, config.webDir);
-  await registerPages(app, { accounts, limiter, hasUi: app.plainrunUi });
+  await registerPages(app, {
+    accounts,
+    limiter,
+    uiIndex: app.plainrunUi ? join(uiRoot(config.webDir), "index.html") : undefined,
+  });
 
   // Event streams never end on their own while a run goes on: end them so close() can finish.
   app.addHook("preClose", async () => {

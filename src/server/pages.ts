@@ -3,6 +3,7 @@
 // redirect to the web UI, or, when it is not built, to a page that says what to do next.
 // Cross-site posts are refused (Origin / Sec-Fetch-Site), so no other site can log a
 // browser in to an account of its choosing.
+import { readFileSync } from "node:fs";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AccountError, type Accounts, type LoginLimiter } from "./auth/accounts.ts";
 import { DEVICE_COOKIE } from "./auth/hook.ts";
@@ -22,33 +23,44 @@ label{display:block;margin:.75rem 0 .25rem}input{font:inherit;padding:.4rem;widt
 button{font:inherit;margin-top:1rem;padding:.4rem 1rem}.error{color:#a00;margin-top:1rem}</style></head>
 <body>${body}</body></html>`;
 
-const credentials = (newPassword: boolean) => `<label for="email">Email</label>
-<input id="email" name="email" type="email" required autocomplete="username">
-<label for="password">Password${newPassword ? " (at least 8 characters)" : ""}</label>
-<input id="password" name="password" type="password" ${newPassword ? 'minlength="8" autocomplete="new-password"' : 'autocomplete="current-password"'} required>`;
+const credentials = (newPassword: boolean) => `<div class="field"><label for="email">Email</label>
+<input id="email" name="email" type="email" required autocomplete="username"></div>
+<div class="field"><label for="password">Password${newPassword ? " (at least 8 characters)" : ""}</label>
+<input id="password" name="password" type="password" ${newPassword ? 'minlength="8" autocomplete="new-password"' : 'autocomplete="current-password"'} required></div>`;
 
 const errorNote = (message?: string) =>
-  message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : "";
+  message ? `<div class="error-note error" role="alert"><p>${escapeHtml(message)}</p></div>` : "";
 
-export function setupPage(token: string, message?: string): string {
-  return page(
-    "Plainrun setup",
-    `<h1>Create the first admin account</h1>
+/** The setup form, as the web UI's setup page shows it (its classes), posted to the server. */
+export function setupForm(token: string, message?: string): string {
+  return `<main class="auth card" id="main"><h1>Create the first admin account</h1>
 <form method="post" action="/setup">
 <input type="hidden" name="token" value="${escapeHtml(token)}">
 ${credentials(true)}
-<button type="submit">Create account</button></form>${errorNote(message)}`,
-  );
+${errorNote(message)}<button type="submit" class="primary">Create account</button></form></main>`;
 }
 
-export function loginPage(message?: string): string {
-  return page(
-    "Plainrun login",
-    `<h1>Log in to Plainrun</h1>
+/** The login form; `next` is where to go after it (a path of this site). */
+export function loginForm(message?: string, next?: string): string {
+  const back =
+    next && safeNext(next) ? `<input type="hidden" name="next" value="${escapeHtml(next)}">\n` : "";
+  return `<main class="auth card" id="main"><h1>Log in to Plainrun</h1>
 <form method="post" action="/login">
-${credentials(false)}
-<button type="submit">Log in</button></form>${errorNote(message)}`,
-  );
+${back}${credentials(false)}
+${errorNote(message)}<button type="submit" class="primary">Log in</button></form></main>`;
+}
+
+/** A path on this site (never another site's URL, like //evil.example or /\\evil.example). */
+export function safeNext(next: unknown): next is string {
+  return typeof next === "string" && /^\/(?![/\\])/.test(next) && next.length <= 2000;
+}
+
+export function setupPage(token: string, message?: string): string {
+  return page("Plainrun setup", setupForm(token, message));
+}
+
+export function loginPage(message?: string, next?: string): string {
+  return page("Plainrun login", loginForm(message, next));
 }
 
 /** Where a person lands after setup or login while the web UI is not built. */
@@ -86,13 +98,29 @@ const html = (reply: FastifyReply, status: number, text: string) =>
 export interface PageDeps {
   accounts: Accounts;
   limiter: LoginLimiter;
-  /** Whether the web UI serves its own /setup and /login (then only the posts are here). */
-  hasUi: boolean;
+  /** The built web UI's index.html, when there is one: the forms are then served inside it. */
+  uiIndex: string | undefined;
+}
+
+/**
+ * The web UI's index.html with a page's markup already in its root: without JavaScript the
+ * form is there and posts to the server; with it, the UI's own page takes over the root.
+ */
+export function inUi(index: string, title: string, markup: string): string {
+  return index
+    .replace(/<title>[^<]*<\/title>/, `<title>${title}</title>`)
+    .replace('<div id="root"></div>', `<div id="root">${markup}</div>`);
 }
 
 export async function registerPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
-  const { accounts, limiter, hasUi } = deps;
-  const next = hasUi ? "/" : "/welcome";
+  const { accounts, limiter, uiIndex } = deps;
+  const next = uiIndex ? "/" : "/welcome";
+  const shown = (title: string, markup: string, standalone: string) =>
+    uiIndex ? inUi(readFileSync(uiIndex, "utf8"), title, markup) : standalone;
+  const setupHtml = (token: string, message?: string) =>
+    shown("Plainrun setup", setupForm(token, message), setupPage(token, message));
+  const loginHtml = (message?: string, after?: string) =>
+    shown("Plainrun login", loginForm(message, after), loginPage(message, after));
   await app.register(async (scoped) => {
     // Form posts only here: a urlencoded body of a few short fields.
     scoped.addContentTypeParser(
@@ -100,14 +128,15 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
       { parseAs: "string", bodyLimit: 16 * 1024 },
       (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
-    if (!hasUi) {
-      scoped.get("/setup", { schema: { hide: true } }, async (request, reply) => {
-        const token = (request.query as { token?: unknown }).token;
-        return html(reply, 200, setupPage(typeof token === "string" ? token : ""));
-      });
-      scoped.get("/login", { schema: { hide: true } }, async (_request, reply) =>
-        html(reply, 200, loginPage()),
-      );
+    scoped.get("/setup", { schema: { hide: true } }, async (request, reply) => {
+      const token = (request.query as { token?: unknown }).token;
+      return html(reply, 200, setupHtml(typeof token === "string" ? token : ""));
+    });
+    scoped.get("/login", { schema: { hide: true } }, async (request, reply) => {
+      const after = (request.query as { next?: unknown }).next;
+      return html(reply, 200, loginHtml(undefined, safeNext(after) ? after : undefined));
+    });
+    if (!uiIndex) {
       scoped.get("/welcome", { schema: { hide: true } }, async (_request, reply) =>
         html(reply, 200, WELCOME),
       );
@@ -115,7 +144,7 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
     scoped.post("/setup", { schema: { hide: true } }, async (request, reply) => {
       const { token = "", email = "", password = "" } = form(request);
       if (crossSite(request))
-        return html(reply, 403, setupPage(token, "Post this form from this server's own page."));
+        return html(reply, 403, setupHtml(token, "Post this form from this server's own page."));
       try {
         await accounts.setup(token, email, password);
       } catch (err) {
@@ -123,35 +152,40 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
           return html(
             reply,
             err.code === "conflict" ? 409 : err.code === "invalid" ? 422 : 401,
-            setupPage(token, err.message),
+            setupHtml(token, err.message),
           );
         }
         throw err;
       }
       const user = await accounts.verify(email, password);
-      if (!user) return html(reply, 401, loginPage("Log in with the account you created."));
+      if (!user) return html(reply, 401, loginHtml("Log in with the account you created."));
       await startSessionCookies(accounts, request, reply, user);
       return reply.code(303).header("location", next).send();
     });
     scoped.post("/login", { schema: { hide: true } }, async (request, reply) => {
-      const { email = "", password = "" } = form(request);
+      const { email = "", password = "", next: after } = form(request);
+      const back = safeNext(after) ? after : undefined;
       if (crossSite(request))
-        return html(reply, 403, loginPage("Post this form from this server's own page."));
-      if (!email || !password) return html(reply, 422, loginPage("Give your email and password."));
+        return html(reply, 403, loginHtml("Post this form from this server's own page.", back));
+      if (!email || !password)
+        return html(reply, 422, loginHtml("Give your email and password.", back));
       const knownDevice = await accounts.knownDevice(email, request.cookies[DEVICE_COOKIE]);
       const wait = limiter.retryAfter(request.ip, email, { knownDevice });
       if (wait > 0) {
         reply.header("retry-after", String(wait));
-        return html(reply, 429, loginPage(`Too many failed logins: try again in ${wait} s.`));
+        return html(reply, 429, loginHtml(`Too many failed logins: try again in ${wait} s.`, back));
       }
       const user = await accounts.verify(email, password);
       if (!user) {
         limiter.fail(request.ip, email);
-        return html(reply, 401, loginPage("Wrong email or password."));
+        return html(reply, 401, loginHtml("Wrong email or password.", back));
       }
       limiter.succeed(email);
       await startSessionCookies(accounts, request, reply, user);
-      return reply.code(303).header("location", next).send();
+      return reply
+        .code(303)
+        .header("location", back ?? next)
+        .send();
     });
   });
 }

@@ -31,7 +31,7 @@ export async function registerStatic(app: FastifyInstance, webDir: string): Prom
   const root = uiRoot(webDir);
   const hasUi = existsSync(resolve(root, "index.html"));
   if (hasUi) {
-    // The UI's own setup page (its route /setup) takes over from the minimal one.
+    // /setup and /login are pages.ts's (the form inside index.html); the rest are the UI's files.
     await app.register(fastifyStatic, {
       root,
       wildcard: false,

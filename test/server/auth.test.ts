@@ -42,6 +42,7 @@ describe("API keys", () => {
       ["POST", "/api/v2/runs/actions/archive"],
       ["POST", "/api/v2/files"],
       ["GET", "/api/v2/files/x"],
+      ["GET", "/api/v2/files/x/content"],
       ["GET", "/api/v2/keys"],
       ["POST", "/api/v2/keys"],
       ["DELETE", "/api/v2/keys/x"],

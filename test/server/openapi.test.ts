@@ -53,6 +53,7 @@ describe("OpenAPI document", () => {
       "POST /api/v2/runs/actions/rerun",
       "POST /api/v2/runs/actions/archive",
       "POST /api/v2/files",
+      "GET /api/v2/files/{id}/content",
       "GET /api/v2/keys",
       "POST /api/v2/keys",
       "DELETE /api/v2/keys/{id}",

@@ -278,6 +278,33 @@ describe("files", () => {
     const run = await s.waitRun(r.body.id);
     expect(run.log).toEqual(["note.csv: 2 rows"]);
     expect(run.file_ids).toContain(file.id);
+    expect(run.inputs.note).toMatchObject({ file_id: file.id, name: "note.csv" });
+  });
+
+  it("downloads a file's bytes as an attachment, never as a page of this site", async () => {
+    const form = new FormData();
+    const html = "<script>alert(1)</script>";
+    form.append("file", new Blob([html], { type: "text/html" }), "résumé (1).html");
+    const up = await fetch(`${s.url}/api/v2/files`, {
+      method: "POST",
+      headers: { "x-api-key": s.key },
+      body: form,
+    });
+    const file = (await up.json()) as { id: string; type: string };
+    expect(file.type).toBe("text/html");
+    const res = await fetch(`${s.url}/api/v2/files/${file.id}/content`, {
+      headers: { "x-api-key": s.key },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/octet-stream");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-disposition")).toBe(
+      "attachment; filename=\"r_sum_ (1).html\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%281%29.html",
+    );
+    expect(await res.text()).toBe(html);
+    expectProblem(await s.api("GET", `/api/v2/files/${"0".repeat(64)}/content`), 404);
+    const anonymous = await fetch(`${s.url}/api/v2/files/${file.id}/content`);
+    expect(anonymous.status).toBe(401);
   });
 
   it("refuses oversized uploads (413), missing files (422) and JSON (415)", async () => {

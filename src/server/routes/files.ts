@@ -82,4 +82,42 @@ export const fileRoutes: FastifyPluginAsyncZod<{ engine: Engine; uploadLimit: nu
     },
     async (request) => engine.files.meta(request.params.id),
   );
+
+  // The bytes, always as a download: an uploaded HTML or SVG file never runs as this site's page.
+  app.get(
+    "/files/:id/content",
+    {
+      schema: {
+        tags: ["files"],
+        operationId: "downloadFile",
+        summary: "A stored file's bytes, as a download",
+        answers:
+          "The file's bytes (its name in Content-Disposition; its type from GET /files/{id}).",
+        params: IdParams,
+        produces: ["application/octet-stream"],
+        response: {
+          200: z.string().describe("The file's bytes."),
+          ...problems(401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const file = await engine.files.get(request.params.id);
+      return (
+        reply
+          .header("content-type", "application/octet-stream")
+          .header("content-disposition", contentDisposition(file.name))
+          .header("x-content-type-options", "nosniff")
+          .header("cache-control", "private, max-age=31536000, immutable")
+          // A Buffer is sent as it is (never serialized); the schema documents it as a string.
+          .send(Buffer.from(file.bytes) as unknown as string)
+      );
+    },
+  );
 };
+
+/** `attachment` with the name: ASCII in filename=, the exact name in filename*= (RFC 6266). */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}

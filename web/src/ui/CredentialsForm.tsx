@@ -1,5 +1,6 @@
 // Email and password, as both the setup page and the login page ask for them; a session
-// answer keeps its CSRF token and starts the client's cache afresh.
+// answer keeps its CSRF token and starts the client's cache afresh. The same markup as the
+// server's form (src/server/pages.ts), which posts where JavaScript does not run.
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { setCsrfToken } from "../api/client";
@@ -10,11 +11,16 @@ export function CredentialsForm({
   then,
   newPassword,
   submitLabel,
+  action,
+  hidden = {},
 }: {
   signIn: (email: string, password: string) => Promise<{ csrf_token: string }>;
   then: () => void;
   newPassword?: boolean;
   submitLabel: string;
+  /** The server's own form handler, so the same form posts without JavaScript too. */
+  action: "/login" | "/setup";
+  hidden?: Record<string, string>;
 }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>();
@@ -36,7 +42,10 @@ export function CredentialsForm({
     }
   };
   return (
-    <form onSubmit={submit}>
+    <form method="post" action={action} onSubmit={submit}>
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <div className="field">
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" required autoComplete="username" />

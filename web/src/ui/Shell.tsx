@@ -1,7 +1,7 @@
 // The frame around every signed-in screen: left navigation, the signed-in user, log out.
 // Not signed in: to the login page (which sends on to setup while there is no admin yet).
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ApiError, api, ok, setCsrfToken } from "../api/client";
 import { ErrorNote } from "./ErrorNote";
@@ -26,6 +26,16 @@ export function Shell() {
     window.addEventListener("plainrun:unauthorized", onUnauthorized);
     return () => window.removeEventListener("plainrun:unauthorized", onUnauthorized);
   }, [queryClient]);
+
+  // A new screen (not a new filter): focus moves to its content, as a page load would put a
+  // keyboard or screen reader user at the top of it, instead of on a link that is gone.
+  const screen = useRef(location.pathname);
+  useEffect(() => {
+    if (screen.current === location.pathname) return;
+    screen.current = location.pathname;
+    const main = document.getElementById("main");
+    if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+  }, [location.pathname]);
 
   if (me.isPending) return <p className="page loading">Loading…</p>;
   if (me.error) {

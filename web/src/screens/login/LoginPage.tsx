@@ -29,6 +29,8 @@ export function LoginPage() {
         }
         then={() => navigate(target, { replace: true })}
         submitLabel="Log in"
+        action="/login"
+        hidden={next ? { next: target } : {}}
       />
     </main>
   );

@@ -1,5 +1,5 @@
-// Run: one field per input of the chosen stage (file-like names take an upload), then the
-// new run's page.
+// Run: one field per input of the chosen stage (file-like names take an upload, any input may),
+// then the new run's page.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
@@ -30,6 +30,8 @@ export function RunForm({ process, draftInputs }: { process: Process; draftInput
   const published = process.latest_version > 0;
   // Published by default once there is a version; the person may pick the draft.
   const [choice, setChoice] = useState<"draft" | "published">();
+  // Which inputs take a file: a file-like name does, until the person says otherwise.
+  const [kinds, setKinds] = useState<Record<string, boolean>>({});
   const stage = choice ?? (published ? "published" : "draft");
   const latest = useQuery({
     queryKey: ["version", process.id, process.latest_version],
@@ -84,16 +86,31 @@ export function RunForm({ process, draftInputs }: { process: Process; draftInput
           </div>
         )}
         {inputs.length === 0 && <p className="muted">This process takes no inputs.</p>}
-        {inputs.map((name) => (
-          <div className="field" key={name}>
-            <label htmlFor={`input-${name}`}>{name}</label>
-            {isFileInput(name) ? (
-              <input id={`input-${name}`} name={`input:${name}`} type="file" />
-            ) : (
-              <input id={`input-${name}`} name={`input:${name}`} />
-            )}
-          </div>
-        ))}
+        {inputs.map((name, i) => {
+          const asFile = kinds[name] ?? isFileInput(name);
+          return (
+            <div className="field" key={name}>
+              <label htmlFor={`run-input-${i}`} id={`run-label-${i}`}>
+                {name}
+              </label>
+              <div className="row">
+                {asFile ? (
+                  <input id={`run-input-${i}`} name={`input:${name}`} type="file" />
+                ) : (
+                  <input id={`run-input-${i}`} name={`input:${name}`} className="grow" />
+                )}
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-describedby={`run-label-${i}`}
+                  onClick={() => setKinds({ ...kinds, [name]: !asFile })}
+                >
+                  {asFile ? "Type text instead" : "Upload a file instead"}
+                </button>
+              </div>
+            </div>
+          );
+        })}
         {unsaved && (
           <p className="muted">The draft's changes are not saved: Run uses the saved draft.</p>
         )}

@@ -1,6 +1,6 @@
 // Processes: search, each with its state, latest version, last run and runs in 24 h; New process.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api, ok, type Process } from "../../api/client";
 import { Empty } from "../../ui/Empty";
@@ -17,6 +17,11 @@ export function ProcessesPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const [creating, setCreating] = useState(false);
+  const nameField = useRef<HTMLInputElement>(null);
+  // New process opens its form with the name field focused (keyboard users type at once).
+  useEffect(() => {
+    if (creating) nameField.current?.focus();
+  }, [creating]);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const processes = useQuery({
@@ -68,7 +73,7 @@ export function ProcessesPage() {
         <form className="card" onSubmit={submit} aria-label="New process">
           <div className="field">
             <label htmlFor="new-name">Name of the new process</label>
-            <input id="new-name" name="name" required maxLength={200} />
+            <input id="new-name" name="name" required maxLength={200} ref={nameField} />
           </div>
           <ErrorNote error={create.error} />
           <button type="submit" className="primary" disabled={create.isPending}>

@@ -9,6 +9,7 @@ import { ErrorNote } from "../../ui/ErrorNote";
 import { runDuration, show, when } from "../../ui/format";
 import { Source } from "../../ui/Source";
 import { StatusBadge } from "../../ui/StatusBadge";
+import { Value } from "../../ui/Value";
 import { QuestionForm } from "./QuestionForm";
 import { useRunStream } from "./useRunStream";
 
@@ -277,7 +278,7 @@ function Fact({
     <>
       <dt>{name}</dt>
       <dd>
-        <span className="mono">{show(value)}</span> {children}
+        <Value value={value} /> {children}
       </dd>
     </>
   );

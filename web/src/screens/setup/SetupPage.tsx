@@ -24,6 +24,8 @@ export function SetupPage() {
         then={() => navigate("/processes")}
         newPassword
         submitLabel="Create account"
+        action="/setup"
+        hidden={{ token }}
       />
     </main>
   );
