@@ -40,6 +40,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./runs.ts")).registerRuns,
   },
   {
+    name: "test",
+    description:
+      "run the test cases of processes (draft or published) here or on a server; exit 1 on a Failed or Error case",
+    load: async () => (await import("./test.ts")).registerTest,
+  },
+  {
     name: "email",
     description: "show and rotate a process's email addresses; set who may send to them",
     load: async () => (await import("./email.ts")).registerEmail,

@@ -3,7 +3,7 @@ import type { Process, Version } from "../../engine/index.ts";
 import { engineCommand } from "../engineCommand.ts";
 import { UsageError } from "../errors.ts";
 import { formatTime, out, printJson, table } from "../format.ts";
-import { type CommonFlags, collect, secondsArg, storeOptions } from "../options.ts";
+import { type CommonFlags, collect, secondsArg, storeOptions, whoAmI } from "../options.ts";
 import { readTextFile } from "../readTextFile.ts";
 
 interface CreateFlags extends CommonFlags {
@@ -16,6 +16,7 @@ interface UpdateFlags extends CommonFlags {
   description?: string;
   star?: string[];
   timeLimit?: number;
+  testGate?: string;
 }
 
 function versionArg(value: string): number {
@@ -96,7 +97,11 @@ export function registerProcesses(group: Command): void {
         'a starred output (repeatable; replaces the list; --star "" clears it)',
         collect,
       )
-      .option("--time-limit <seconds>", "run time limit in seconds", secondsArg),
+      .option("--time-limit <seconds>", "run time limit in seconds", secondsArg)
+      .option(
+        "--test-gate <on|off>",
+        "the publish gate: publishing requires the draft's test cases to pass",
+      ),
   ).action((ref: string, flags: UpdateFlags) =>
     engineCommand(
       flags,
@@ -105,11 +110,15 @@ export function registerProcesses(group: Command): void {
           flags.file === undefined &&
           flags.description === undefined &&
           flags.star === undefined &&
-          flags.timeLimit === undefined
+          flags.timeLimit === undefined &&
+          flags.testGate === undefined
         ) {
           throw new UsageError(
-            "nothing to change: give --file, --description, --star or --time-limit",
+            "nothing to change: give --file, --description, --star, --time-limit or --test-gate",
           );
+        }
+        if (flags.testGate !== undefined && !["on", "off"].includes(flags.testGate)) {
+          throw new UsageError(`--test-gate is on or off, not "${flags.testGate}"`);
         }
         const p = await engine.processes.update(ref, {
           ...(flags.file !== undefined ? { source: readTextFile(flags.file) } : {}),
@@ -117,8 +126,15 @@ export function registerProcesses(group: Command): void {
           ...(flags.star !== undefined
             ? { starredOutputs: flags.star.filter((s) => s.trim() !== "") }
             : {}),
-          ...(flags.timeLimit !== undefined
-            ? { settings: { time_limit_ms: Math.round(flags.timeLimit * 1000) } }
+          ...(flags.timeLimit !== undefined || flags.testGate !== undefined
+            ? {
+                settings: {
+                  ...(flags.timeLimit !== undefined
+                    ? { time_limit_ms: Math.round(flags.timeLimit * 1000) }
+                    : {}),
+                  ...(flags.testGate !== undefined ? { test_gate: flags.testGate === "on" } : {}),
+                },
+              }
             : {}),
         });
         if (flags.json) printJson(p);
@@ -140,7 +156,11 @@ export function registerProcesses(group: Command): void {
       .argument("<process>", "name or id"),
   ).action((ref: string, flags: CommonFlags) =>
     engineCommand(flags, async (engine) => {
-      const { version: v, created } = await engine.processes.publishDraft(ref);
+      // The publish gate runs the draft's test cases: execute them here.
+      if ((await engine.processes.get(ref)).settings.test_gate === true) {
+        await engine.startWorkers({ concurrency: 8 });
+      }
+      const { version: v, created } = await engine.processes.publishDraft(ref, { by: whoAmI() });
       const name = (await engine.processes.get(v.process_id)).name;
       if (flags.json) printJson({ ...v, created });
       else if (created) out(`Published ${name} v${v.version}`);
