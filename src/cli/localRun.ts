@@ -21,6 +21,8 @@ export interface LocalRunOptions {
   nextAnswer: (question: QuestionInfo) => Promise<Json | null>;
   timeLimitMs: number;
   signal?: { readonly aborted: boolean };
+  /** How numeric dates read when the process does not say. */
+  dateOrder?: "day" | "month" | undefined;
 }
 
 /** The source does not compile: its error diagnostics. */
@@ -40,7 +42,12 @@ export async function runLocally(source: string, opts: LocalRunOptions): Promise
   const state = start(program, inputsFromJson(opts.inputs, files));
   const deadline = Date.now() + opts.timeLimitMs;
   for (;;) {
-    const status = await drive(program, state, { files, deadline, signal: opts.signal });
+    const status = await drive(program, state, {
+      files,
+      deadline,
+      signal: opts.signal,
+      dateOrder: opts.dateOrder,
+    });
     if (status === "Sending" && state.outbox) {
       // No relay here: the email is shown in the log, not sent, and the run goes on.
       const { email } = state.outbox;

@@ -2,6 +2,7 @@
 // met, and every statement a closure. Frames in the state refer to blocks by number.
 import {
   type CallStmt,
+  type DateOrderStmt,
   type Expr,
   type Program,
   procedureSignature,
@@ -76,6 +77,8 @@ export interface Procedure {
 export interface Compiled {
   blocks: CStmt[][];
   procedures: Map<string, Procedure>;
+  /** The process's own `dates are written … first`, if it has one (top level). */
+  dateOrder: DateOrderStmt["order"] | null;
 }
 
 const cache = new WeakMap<Program, Compiled>();
@@ -105,13 +108,15 @@ function compileProgram(program: Program): Compiled {
     return {
       line: s.span.line,
       label: entryLabel(describeStmt(s)),
-      record: s.kind !== "procedure",
+      record: s.kind !== "procedure" && s.kind !== "dateOrder",
       exec,
     };
   }
 
   block(program.body);
-  return { blocks, procedures };
+  let dateOrder: DateOrderStmt["order"] | null = null;
+  for (const s of program.body) if (s.kind === "dateOrder") dateOrder = s.order;
+  return { blocks, procedures, dateOrder };
 }
 
 /**
@@ -413,6 +418,41 @@ function compileStmt(
         setAbove(rt, r);
       };
     }
+    case "insert": {
+      const value = compileExpr(s.value);
+      const fresh = producesFresh(s.value);
+      const at = s.at ? compileExpr(s.at) : null;
+      const t = s.target;
+      const base = targetDepth(t) + 1;
+      return (rt) => {
+        const v = value(rt);
+        const cur = readTarget(rt, t) ?? [];
+        if (!Array.isArray(cur)) {
+          throw new RunError(
+            `can't ${at ? "insert into" : "append to"} ${describeTarget(t)}: it is ${describeValue(cur)}, not a list (to add to a number, write 'add'; to make a list, write 'the Xs are A, B and C' or 'imagine the Xs')`,
+          );
+        }
+        const pos = at ? wholeNumber(at(rt), "the position to insert at") : cur.length + 1;
+        if (pos < 1 || pos > cur.length + 1) {
+          throw new RunError(
+            `can't insert at position ${pos}: ${describeTarget(t)} has ${cur.length} item${cur.length === 1 ? "" : "s"}, so a position goes from 1 to ${cur.length + 1}`,
+          );
+        }
+        const items = Array.isArray(v) ? v : [v];
+        checkListSize(cur.length + items.length);
+        spend(cur.length + items.length);
+        // In place (a list shared with `use` stays shared), without spreading a long list.
+        const n = items.length;
+        const old = cur.length;
+        const added = items.map((x) => own(x, fresh, base));
+        cur.length = old + n;
+        for (let i = old - 1; i >= pos - 1; i--) cur[i + n] = cur[i]!;
+        for (let i = 0; i < n; i++) cur[pos - 1 + i] = added[i]!;
+        grow(items.reduce<number>((n, x) => n + scalarBytes(x) + 1, 0));
+        assign(rt, t, cur);
+        setAbove(rt, cur);
+      };
+    }
     case "clear": {
       const t = s.target;
       return (rt) => {
@@ -540,6 +580,8 @@ function compileStmt(
     }
     case "sendEmail":
       return compileSendEmail(s);
+    case "dateOrder":
+      return () => {};
     case "stop":
       return (rt) => {
         rt.state.status = "Succeeded";

@@ -62,10 +62,11 @@ export function describeExpr(e: Expr): string {
       return `${describeExpr(e.operand)} joined with ${describeExpr(e.separator)}`;
     case "replace":
       return `${describeExpr(e.operand)} with ${describeExpr(e.from)} replaced by ${describeExpr(e.to)}`;
-    case "round":
-      return e.decimals
-        ? `${describeExpr(e.operand)} rounded to ${describeExpr(e.decimals)} decimals`
-        : `${describeExpr(e.operand)} rounded`;
+    case "round": {
+      const base = `${describeExpr(e.operand)} rounded${e.mode ? ` ${e.mode}` : ""}`;
+      if (e.step) return `${base} to the nearest ${describeExpr(e.step)}`;
+      return e.decimals ? `${base} to ${describeExpr(e.decimals)} decimals` : base;
+    }
     case "format":
       return `${describeExpr(e.operand)} formatted with ${describeExpr(e.decimals)} decimals`;
     case "convert":
@@ -137,6 +138,12 @@ export function describeStmt(s: Stmt): string {
     }
     case "imagine":
       return short(`imagine ${describeExpr(s.target)}`);
+    case "insert":
+      if (s.at === null)
+        return short(`append ${describeExpr(s.value)} to ${describeTarget(s.target)}`);
+      return short(
+        `insert ${describeExpr(s.value)} at position ${describeExpr(s.at!)} in ${describeTarget(s.target)}`,
+      );
     case "clear":
       return short(`clear ${describeTarget(s.target)}`);
     case "get":
@@ -155,6 +162,8 @@ export function describeStmt(s: Stmt): string {
       return short(`read ${describeExpr(s.source)} as a table`);
     case "sendEmail":
       return short(`send an email to ${describeExpr(s.to)}`);
+    case "dateOrder":
+      return `dates are written ${s.order} first`;
     case "stop":
       return "stop";
     case "fail":

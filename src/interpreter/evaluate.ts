@@ -29,6 +29,7 @@ import {
   fixedText,
   numberFromText,
   roundNumber,
+  roundToStep,
   toDecimalOrNull,
   toNumberValue,
   wholeNumber,
@@ -280,7 +281,8 @@ export function compileExpr(e: Expr): CExpr {
       return e.which === "date" ? (rt) => todayValue(rt.now()) : (rt) => nowValue(rt.now());
     case "dateRef": {
       const { ref, unit } = e;
-      return (rt) => dateRefValue(ref, unit, rt.now());
+      const shift = e.shift ?? 0;
+      return (rt) => dateRefValue(ref, unit, rt.now(), shift);
     }
     case "duration": {
       const amount = compileExpr(e.amount);
@@ -446,14 +448,27 @@ export function compileExpr(e: Expr): CExpr {
     case "round": {
       const x = compileExpr(e.operand);
       const d = e.decimals ? compileExpr(e.decimals) : null;
+      const mode = e.mode;
+      if (e.step) {
+        const s = compileExpr(e.step);
+        return (rt) => {
+          const v = x(rt);
+          const step = s(rt);
+          if (Array.isArray(v)) {
+            spend(v.length);
+            return v.map((i) => roundToStep(i, step, mode));
+          }
+          return roundToStep(v, step, mode);
+        };
+      }
       return (rt) => {
         const v = x(rt);
         const places = d ? wholeNumber(d(rt), "the number of decimals") : 0;
         if (Array.isArray(v)) {
           spend(v.length);
-          return v.map((i) => roundNumber(i, places));
+          return v.map((i) => roundNumber(i, places, mode));
         }
-        return roundNumber(v, places);
+        return roundNumber(v, places, mode);
       };
     }
     case "format": {

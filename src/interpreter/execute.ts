@@ -1,6 +1,7 @@
 // The statement loop: runs a slice of statements on the serializable frame stack.
 import type { Program } from "../language/ast.ts";
 import { type CStmt, compiled } from "./compile.ts";
+import { installDateOrder } from "./dateText.ts";
 import { NeedValue, RunError, SendEmail } from "./errors.ts";
 import { setAbove, setFact } from "./facts.ts";
 import {
@@ -183,6 +184,8 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
     () => measureState(state),
     m,
   );
+  // The process's own date order wins over the host's (a server's --date-order).
+  const restoreOrder = installDateOrder(compiled(program).dateOrder ?? opts.dateOrder ?? null);
   try {
     // A state this runner has not measured yet (new, or read back from JSON) is measured first.
     if (m === undefined && overStateBound(state, true)) {
@@ -196,6 +199,7 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
       after.grown = g.grown;
       after.room = g.room;
     }
+    restoreOrder();
     restore();
   }
 }

@@ -164,12 +164,31 @@ export function compareNumbers(a: Value, b: Value): number {
   return x.comparedTo(y);
 }
 
-/** Round half away from zero to `places` decimals. */
-export function roundNumber(v: Value, places: number): Value {
+const ROUNDING = { up: Dec.ROUND_CEIL, down: Dec.ROUND_FLOOR } as const;
+
+/**
+ * Round to `places` decimals: half away from zero, or up (the ceiling: never smaller) or
+ * down (the floor: never larger).
+ */
+export function roundNumber(v: Value, places: number, mode?: "up" | "down"): Value {
   if (typeof v === "number" && places >= 0) return v;
   const d = toDecimalOrNull(v);
   if (d === null) throw new RunError(`can't round ${describeValue(v)}: it is not a number`);
-  return fromDecimal(d.toDecimalPlaces(places, Dec.ROUND_HALF_UP));
+  return fromDecimal(d.toDecimalPlaces(places, mode ? ROUNDING[mode] : Dec.ROUND_HALF_UP));
+}
+
+/** Round to the nearest multiple of `step` (`to the nearest 0.05`), as roundNumber rounds. */
+export function roundToStep(v: Value, step: Value, mode?: "up" | "down"): Value {
+  const s = toDecimalOrNull(step);
+  if (s === null || !s.isPositive() || s.isZero()) {
+    throw new RunError(
+      `the step to round to must be a number above 0, not ${describeValue(step)} (as in 'rounded to the nearest 0.05')`,
+    );
+  }
+  const d = toDecimalOrNull(v);
+  if (d === null) throw new RunError(`can't round ${describeValue(v)}: it is not a number`);
+  const times = d.dividedBy(s).toDecimalPlaces(0, mode ? ROUNDING[mode] : Dec.ROUND_HALF_UP);
+  return fromDecimal(times.times(s));
 }
 
 /** Text of a number with exactly `places` decimals ("34.00"). */

@@ -112,6 +112,9 @@ export interface FileHost {
   read(ref: string): Uint8Array | undefined;
 }
 
+/** The order of a numeric date's first two numbers: `day` (04/05 is 4 May) or `month`. */
+export type DateOrder = "day" | "month";
+
 export interface SliceOptions {
   files: FileHost;
   /** Epoch ms after which the run ends TimedOut. */
@@ -126,4 +129,9 @@ export interface SliceOptions {
   now?: () => number;
   /** Bounds on the run's values (default DEFAULT_RUN_LIMITS in limits.ts). */
   limits?: Partial<RunLimits>;
+  /**
+   * How numeric dates (`04/05/2026`) read when the process does not say (`dates are
+   * written day first`): `day` or `month` first. Unset: they are refused with a hint.
+   */
+  dateOrder?: DateOrder | undefined;
 }

@@ -67,14 +67,17 @@ export interface DurationExpr {
 }
 
 /**
- * `next Monday` / `last Friday` (the nearest such day after / before today), `the start
- * of the month` / `the end of the year` (of today's week, month or year).
+ * `next Monday` / `last Friday` (the nearest such day after / before today), `this
+ * Friday` (today if it is a Friday, else the next one), `the start of the month` / `the
+ * end of the year` (of today's week, month or year; `shift` 1: of the next one, `the end
+ * of next month`; -1: of the last one).
  */
 export interface DateRefExpr {
   kind: "dateRef";
-  ref: "next" | "last" | "start" | "end";
-  /** A weekday ("monday") for next/last; "week", "month" or "year" for start/end. */
+  ref: "next" | "last" | "this" | "start" | "end";
+  /** A weekday ("monday") for next/last/this; "week", "month" or "year" for start/end. */
   unit: string;
+  shift?: 1 | -1;
   span: Span;
 }
 
@@ -192,11 +195,17 @@ export interface ReplaceExpr {
   span: Span;
 }
 
-/** `X rounded` (to a whole number) or `X rounded to N decimals`; half away from zero. */
+/**
+ * `X rounded` (to a whole number), `X rounded to N decimals`, `X rounded to the nearest
+ * 0.05` (a multiple of `step`; `decimals` is then null); half away from zero, or with
+ * `mode` up (never smaller: `rounded up`) or down (never larger: `rounded down`).
+ */
 export interface RoundExpr {
   kind: "round";
   operand: Expr;
   decimals: Expr | null;
+  step?: Expr;
+  mode?: "up" | "down";
   span: Span;
 }
 
@@ -411,6 +420,19 @@ export interface UpdateStmt {
   span: Span;
 }
 
+/**
+ * `insert E at position N in the Xs` (also `at the start of`, `prepend E to the Xs`):
+ * E (each item, when E is a list) goes in at position N, counted from 1; `at` null:
+ * at the end (`append E to the Xs`, `insert E into the Xs`). The Xs must be a list.
+ */
+export interface InsertStmt {
+  kind: "insert";
+  value: Expr;
+  at: Expr | null;
+  target: Target;
+  span: Span;
+}
+
 /** `clear the X`: a list becomes empty, a record empty, a text "", a number 0. */
 export interface ClearStmt {
   kind: "clear";
@@ -513,6 +535,16 @@ export interface SendEmailStmt {
   span: Span;
 }
 
+/**
+ * `dates are written day first` / `… month first`: how this process's numeric dates
+ * (`04/05/2026`) read, wherever it is written (top level only). Does nothing when reached.
+ */
+export interface DateOrderStmt {
+  kind: "dateOrder";
+  order: "day" | "month";
+  span: Span;
+}
+
 export interface StopStmt {
   kind: "stop";
   span: Span;
@@ -532,6 +564,7 @@ export type Stmt =
   | EachStmt
   | RepeatStmt
   | UpdateStmt
+  | InsertStmt
   | ImagineStmt
   | ClearStmt
   | GetStmt
@@ -541,6 +574,7 @@ export type Stmt =
   | CallStmt
   | ReadTableStmt
   | SendEmailStmt
+  | DateOrderStmt
   | StopStmt
   | FailStmt;
 

@@ -72,6 +72,23 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
 
   function parseNot(c: Cursor, whose: Mode): Condition {
     const t = c.peek();
+    if (t?.kind === "word" && (t.lower === "neither" || t.lower === "either")) {
+      // `neither C nor D` is `not (C or D)`; `either C or D` is `C or D`.
+      const neither = t.lower === "neither";
+      c.advance(1);
+      c.enter(t);
+      const first = parseNot(c, whose);
+      if (!c.acceptWord(neither ? "nor" : "or")) c.expectWord(neither ? "nor" : "or");
+      const second = parseNot(c, whose);
+      c.leave();
+      const either: Condition = {
+        kind: "or",
+        left: first,
+        right: second,
+        span: spanOf(t, second.span),
+      };
+      return neither ? { kind: "not", operand: either, span: either.span } : either;
+    }
     if (t?.kind === "word" && t.lower === "not") {
       c.advance(1);
       c.enter(t);
@@ -208,18 +225,20 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
     return null;
   }
 
-  function parseOptions(c: Cursor, whose: Mode): Expr[] {
+  /** `A, B or C`; after `is neither`, `A nor B` (`nor` or `or`). */
+  function parseOptions(c: Cursor, whose: Mode, nor: boolean): Expr[] {
     const options = [parseRight(c, whose)];
+    const last = () => c.acceptWord("or") ?? (nor ? c.acceptWord("nor") : null);
     for (;;) {
       if (c.acceptPunct(",")) {
-        if (c.acceptWord("or")) {
+        if (last()) {
           options.push(parseRight(c, whose));
           return options;
         }
         options.push(parseRight(c, whose));
         continue;
       }
-      if (c.acceptWord("or")) options.push(parseRight(c, whose));
+      if (last()) options.push(parseRight(c, whose));
       return options;
     }
   }
@@ -349,7 +368,7 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
       return { kind: "test", test: m.test, subject: left, span: spanOf(left.span, c.last()) };
     }
     if ("oneOf" in m) {
-      const options = parseOptions(c, whose);
+      const options = parseOptions(c, whose, c.last().lower === "neither");
       const last = options[options.length - 1]!;
       return {
         kind: "oneOf",

@@ -1,6 +1,6 @@
 // Expressions: a Pratt parser for arithmetic over primaries (literals, names,
 // possessives, aggregates, parentheses), followed by postfix word operations.
-import type { AggregateExpr, ArithOp, Expr, NameRef, TextLit } from "./ast.ts";
+import type { AggregateExpr, ArithOp, Expr, NameRef, RoundExpr, TextLit } from "./ast.ts";
 import { conditionParser } from "./conditions.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { clip } from "./diagnostics.ts";
@@ -13,7 +13,9 @@ import {
   PERIOD_EDGES,
   PERIODS,
   RELATIVE_DATE_WORDS,
+  ROUNDING_MODES,
   ROUNDING_PHRASES,
+  ROUNDING_STEPS,
   WEEKDAYS,
 } from "./phrasings.ts";
 import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS, VOCABULARY } from "./words.ts";
@@ -278,11 +280,34 @@ function parseWordPrimary(c: Cursor, t: Token): Expr {
       return parseTheForm(c);
     case "next":
     case "last":
-      if (c.peek(1)?.kind === "word" && WEEKDAYS.includes(c.peek(1)!.lower)) {
-        c.advance(2);
-        return { kind: "dateRef", ref: t.lower, unit: c.last().lower, span: spanOf(t, c.last()) };
+    case "this": {
+      const r = relativeRef(c, t);
+      if (r) return r;
+      break;
+    }
+    case "in": {
+      // `in 3 days`, `in two weeks`: today plus the duration.
+      const n = c.peek(1);
+      if (n && (n.kind === "number" || hasOwn(NUMBER_WORDS, n.lower)) && isUnit(c.peek(2))) {
+        c.advance(1);
+        const d = parsePrimary(c);
+        return { kind: "binary", op: "+", left: todayAt(t), right: d, span: spanOf(t, c.last()) };
       }
       break;
+    }
+    case "a":
+    case "an": {
+      // `a week from today`, `an hour ago`: one of the unit.
+      const rel = c.peek(2);
+      if (isUnit(c.peek(1)) && rel?.kind === "word" && hasOwn(RELATIVE_DATE_WORDS, rel.lower)) {
+        c.advance(2);
+        const u = c.last();
+        const span = spanOf(t, u);
+        const one: Expr = { kind: "number", value: "1", span };
+        return relativeDate(c, { kind: "duration", amount: one, unit: UNITS[u.lower]!, span }, rel);
+      }
+      break;
+    }
   }
   if (hasOwn(NUMBER_WORDS, t.lower)) {
     c.advance(1);
@@ -327,6 +352,59 @@ function parseWordPrimary(c: Cursor, t: Token): Expr {
   return c.unexpected(expected);
 }
 
+/** `next monday`, `this friday`, `last month` at the cursor (not `next orders`). */
+function startsDateRef(c: Cursor): boolean {
+  const t = c.peek();
+  const u = c.peek(1);
+  return (
+    t?.kind === "word" &&
+    (t.lower === "next" || t.lower === "last" || t.lower === "this") &&
+    u?.kind === "word" &&
+    (WEEKDAYS.includes(u.lower) || PERIODS.includes(u.lower))
+  );
+}
+
+function isUnit(t: Token | undefined): boolean {
+  return t?.kind === "word" && hasOwn(UNITS, t.lower);
+}
+
+function todayAt(t: Token): Expr {
+  return { kind: "now", which: "date", span: spanOf(t, t) };
+}
+
+/**
+ * `next Monday`, `last Friday`, `this Friday`; `next week` / `last month` / `next year`
+ * (today plus or minus one of them). `this month` is no one date: an error with the
+ * phrasings that are.
+ */
+function relativeRef(c: Cursor, t: Token): Expr | null {
+  const u = c.peek(1);
+  if (u?.kind !== "word") return null;
+  const ref = t.lower as "next" | "last" | "this";
+  if (WEEKDAYS.includes(u.lower)) {
+    c.advance(2);
+    return { kind: "dateRef", ref, unit: u.lower, span: spanOf(t, u) };
+  }
+  if (!PERIODS.includes(u.lower)) return null;
+  if (ref === "this") {
+    c.fail(
+      `'this ${u.lower}' is not one date: write 'the start of this ${u.lower}', 'the end of this ${u.lower}' or 'today'`,
+      spanOf(t, u),
+      `the start of this ${u.lower}`,
+    );
+  }
+  c.advance(2);
+  const span = spanOf(t, u);
+  const one: Expr = { kind: "number", value: "1", span };
+  return {
+    kind: "binary",
+    op: ref === "next" ? "+" : "-",
+    left: todayAt(t),
+    right: { kind: "duration", amount: one, unit: UNITS[u.lower]!, span },
+    span,
+  };
+}
+
 function parseTheForm(c: Cursor): Expr {
   const the = c.next();
   const words = readNameWords(c);
@@ -340,15 +418,21 @@ function parseTheForm(c: Cursor): Expr {
   const fn = words.length === 1 && hasOwn(AGGREGATES, lower) ? AGGREGATES[lower] : undefined;
   const of = c.isWord("of") && !c.extraStops.has("of");
   if (of && words.length === 1 && hasOwn(PERIOD_EDGES, lower)) {
-    // `the end of the month`, `the start of the year`.
-    const n = c.isWord("the", 1) || c.isWord("this", 1) ? 2 : 0;
-    const period = c.peek(1 + (n ? 1 : 0));
-    if (n && period?.kind === "word" && PERIODS.includes(period.lower)) {
+    // `the end of the month`, `the start of the year`, `the end of next month`.
+    const which = c.peek(1)?.lower;
+    const shift = which === "next" ? 1 : which === "last" ? -1 : 0;
+    const period = c.peek(2);
+    if (
+      (shift !== 0 || which === "the" || which === "this") &&
+      period?.kind === "word" &&
+      PERIODS.includes(period.lower)
+    ) {
       c.advance(3);
       return {
         kind: "dateRef",
         ref: PERIOD_EDGES[lower]!,
         unit: period.lower,
+        ...(shift !== 0 ? { shift } : {}),
         span: spanOf(the, period),
       };
     }
@@ -385,7 +469,8 @@ function parseTheForm(c: Cursor): Expr {
  */
 function aggregateOperand(c: Cursor): Expr {
   const t = c.peek();
-  if (t?.kind !== "word" || c.isStop(t.lower) || startsOperand(t)) return parseUnary(c);
+  if (t?.kind !== "word" || c.isStop(t.lower) || startsOperand(t) || startsDateRef(c))
+    return parseUnary(c);
   const words = readNameWords(c);
   if (
     c.isWord("in") &&
@@ -452,12 +537,16 @@ function finishPrimary(c: Cursor, base: Expr, unitable: boolean): Expr {
  * `10 days after the start date`, `2 weeks before the deadline`, `3 days from today`,
  * `2 days ago`: the date plus or minus the duration.
  */
+const CLOCK_UNITS: ReadonlySet<string> = new Set(["seconds", "minutes", "hours"]);
+
 function relativeDate(c: Cursor, duration: Expr, rel: Token): Expr {
   c.advance(1);
   const op = RELATIVE_DATE_WORDS[rel.lower]!;
   let date: Expr;
   if (rel.lower === "ago" || rel.lower === "later" || rel.lower === "earlier") {
-    date = { kind: "now", which: "date", span: spanOf(rel, rel) };
+    // `2 days ago` is a date; `3 hours ago` a date-time.
+    const clock = duration.kind === "duration" && CLOCK_UNITS.has(duration.unit);
+    date = { kind: "now", which: clock ? "datetime" : "date", span: spanOf(rel, rel) };
   } else {
     c.enter(rel);
     date = parseUnary(c);
@@ -500,16 +589,67 @@ function roundingPhrase(c: Cursor): Expr | null {
   return null;
 }
 
-/** After `rounded to` / `round X to`: `2 decimals`, `one decimal place`, `the nearest cent`. */
-export function parseDecimals(c: Cursor): Expr {
+/** What a rounding rounds to: a number of decimals, or a multiple of a step. */
+export interface RoundTo {
+  decimals: Expr | null;
+  step?: Expr;
+}
+
+/**
+ * After `rounded to` / `round X to`: `2 decimals`, `one decimal place`, `the nearest
+ * cent` (decimals); `the nearest ten`, `the nearest 0.05`, `the nearest multiple of the
+ * step` (a step).
+ */
+export function parseRoundTo(c: Cursor): RoundTo {
   const phrase = roundingPhrase(c);
-  if (phrase) return phrase;
+  if (phrase) return { decimals: phrase };
+  if (c.isWord("the") && c.isWord("nearest", 1)) {
+    c.advance(2);
+    if (c.isWord("multiple") && c.isWord("of", 1)) c.advance(2);
+    const w = c.peek();
+    if (w?.kind === "word" && hasOwn(ROUNDING_STEPS, w.lower)) {
+      c.advance(1);
+      return {
+        decimals: null,
+        step: { kind: "number", value: ROUNDING_STEPS[w.lower]!, span: spanOf(w, w) },
+      };
+    }
+    return { decimals: null, step: parseArith(c, 0) };
+  }
   const decimals = parseArith(c, 0);
   const w = isDecimalsWord(c);
   if (!w)
-    c.unexpected("'decimals' (as in 'rounded to 2 decimals' or 'rounded to the nearest cent')");
+    c.unexpected(
+      "'decimals' (as in 'rounded to 2 decimals', 'rounded to the nearest cent' or 'rounded to the nearest ten')",
+    );
   c.advance(w);
-  return decimals;
+  return { decimals };
+}
+
+/** `up` / `down` after `rounded` or `round`, consumed; else undefined. */
+export function roundingMode(c: Cursor): RoundExpr["mode"] {
+  const t = c.peek();
+  if (t?.kind !== "word" || !ROUNDING_MODES.includes(t.lower) || c.extraStops.has(t.lower))
+    return undefined;
+  c.advance(1);
+  return t.lower as RoundExpr["mode"];
+}
+
+/** A rounding node, with `step` and `mode` only when given (so trees compare equal). */
+export function roundExpr(
+  operand: Expr,
+  to: RoundTo | null,
+  mode: RoundExpr["mode"],
+  span: RoundExpr["span"],
+): RoundExpr {
+  return {
+    kind: "round",
+    operand,
+    decimals: to?.decimals ?? null,
+    ...(to?.step ? { step: to.step } : {}),
+    ...(mode ? { mode } : {}),
+    span,
+  };
 }
 
 /** The postfix word operations that make a list from a list (an aggregate's operand takes these). */
@@ -615,13 +755,14 @@ function tryReplace(c: Cursor, e: Expr): Expr | null {
 
 function parseRounded(c: Cursor, e: Expr): Expr {
   c.advance(1);
-  const plain: Expr = { kind: "round", operand: e, decimals: null, span: spanOf(e.span, c.last()) };
+  const mode = roundingMode(c);
+  const plain = roundExpr(e, null, mode, spanOf(e.span, c.last()));
   if (!c.isWord("to")) return plain;
   const mark = c.mark();
   try {
     c.advance(1);
-    const decimals = parseDecimals(c);
-    return { kind: "round", operand: e, decimals, span: spanOf(e.span, c.last()) };
+    const to = parseRoundTo(c);
+    return roundExpr(e, to, mode, spanOf(e.span, c.last()));
   } catch (err) {
     if (err instanceof LimitError || !(err instanceof ParseError)) throw err;
     c.reset(mark);

@@ -107,6 +107,12 @@ class InputFinder {
         this.reads(s.times, locals);
         this.block(s.body, new Set([...locals, "iteration"]));
         return;
+      case "insert":
+        if (s.at) this.reads(s.at, locals);
+        this.reads(s.value, locals);
+        if (s.target.kind === "name") this.define(s.target.key);
+        else this.read(this.rootOf(s.target), locals);
+        return;
       case "update":
         this.reads(s.value, locals);
         if (s.target.kind === "name") this.define(s.target.key);
@@ -154,6 +160,7 @@ class InputFinder {
         for (const e of [s.to, s.subject, s.message, s.attachments, s.cc])
           if (e) this.reads(e, locals);
         return;
+      case "dateOrder":
       case "stop":
         return;
     }

@@ -111,6 +111,17 @@ export function parse(source: string): ParseResult {
     const roots = buildLines(typeof source === "string" ? source : String(source), diagnostics);
     const procedures = collectProcedures(roots, report);
     const body = parseBlock({ procedures, report }, roots, 0);
+    const orders = body.filter((s) => s.kind === "dateOrder");
+    const other = orders.find((s) => s.order !== orders[0]!.order);
+    if (other) {
+      report(
+        new ParseError(
+          `This process already says 'dates are written ${orders[0]!.order} first' (line ${orders[0]!.span.line}); keep one`,
+          other.span,
+          `dates are written ${other.order} first`,
+        ),
+      );
+    }
     return { program: { kind: "program", body }, diagnostics: finishDiagnostics(diagnostics) };
   } catch (err) {
     diagnostics.push({

@@ -204,8 +204,16 @@ export const COMPARISONS: ReadonlyArray<{ phrase: string; means: ComparisonMeani
   { phrase: "is not one of", means: { oneOf: true } },
   { phrase: "is none of", means: { oneOf: true } },
   { phrase: "is neither", means: { oneOf: true } },
+  { phrase: "are neither", means: { oneOf: true } },
   { phrase: "is between", means: { between: false } },
   { phrase: "is not between", means: { between: true } },
+];
+
+/** Words that join whole conditions (conditions.ts), for docs and completion. */
+export const CONDITION_PHRASES: ReadonlyArray<{ write: string; means: string }> = [
+  { write: "neither C nor D", means: "not (C or D)" },
+  { write: "either C or D", means: "C or D" },
+  { write: "X is neither A nor B", means: "X is not one of A or B (also `A, B nor C`)" },
 ];
 
 /** After a plain `is` comparison: `the count is 3 or more` is `is at least 3`. */
@@ -236,11 +244,27 @@ export const STATEMENT_PHRASES: ReadonlyArray<{ write: string; means: string }> 
   { write: 'sort the Xs by "field" [descending]', means: 'the Xs are the Xs sorted by "field"' },
   { write: "round the X to N decimals", means: "the X is the X rounded to N decimals" },
   {
+    write: "round the X up / round up the X [to …]",
+    means: "the X is the X rounded up (also `down`; `to the nearest ten`)",
+  },
+  {
     write: "remove E from the Xs",
     means: "subtract E from the Xs (an item, or each item of a list)",
   },
-  { write: "append E to the Xs", means: "add E to the Xs" },
-  { write: "insert E into the Xs", means: "add E to the Xs (at the end)" },
+  {
+    write: "append E to the Xs",
+    means: "E goes at the end of the list (each item of a list E); the Xs must be a list",
+  },
+  { write: "insert E into the Xs", means: "append E to the Xs" },
+  {
+    write: "insert E at position N in the Xs",
+    means: "E goes in at position N (counted from 1; up to the count + 1)",
+  },
+  {
+    write: "insert E at the start of the Xs",
+    means: "insert E at position 1 in the Xs (also `beginning`, `front`, `top`)",
+  },
+  { write: "prepend E to the Xs", means: "insert E at position 1 in the Xs" },
   { write: "clear the X", means: 'empty the X: a list becomes empty, a text "", a number 0' },
   { write: "when C then …", means: "if C then …" },
   { write: "unless C then …", means: "if not (C) then …" },
@@ -252,7 +276,6 @@ export const VERB_SYNONYMS: Readonly<Record<string, string>> = {
   when: "if",
   unless: "if",
   change: "set",
-  append: "add",
   remove: "subtract",
   increase: "add",
   decrease: "subtract",
@@ -273,6 +296,24 @@ export const ROUNDING_PHRASES: ReadonlyArray<{ phrase: string; decimals: number 
   { phrase: "a whole number", decimals: 0 },
   { phrase: "whole numbers", decimals: 0 },
 ];
+
+/**
+ * Steps written in words after `rounded to the nearest` (a number or a value works too:
+ * `to the nearest 0.05`, `to the nearest multiple of the step`).
+ */
+export const ROUNDING_STEPS: Readonly<Record<string, string>> = {
+  ten: "10",
+  hundred: "100",
+  thousand: "1000",
+  million: "1000000",
+  half: "0.5",
+  quarter: "0.25",
+  nickel: "0.05",
+  dime: "0.1",
+};
+
+/** `rounded up` (never smaller: the ceiling) and `rounded down` (never larger: the floor). */
+export const ROUNDING_MODES: readonly string[] = ["up", "down"];
 
 /** Words after the number of decimals: `2 decimals`, `one decimal place`, `2 dp`. */
 export const DECIMALS_WORDS: readonly string[] = [
@@ -340,6 +381,29 @@ export const DATE_FORMATS: readonly string[] = [
   "May 4th",
   "2026-05-04T09:30:00Z",
 ];
+
+/**
+ * How a process says which order its numeric dates are written in (`04/05/2026`):
+ * without one (and without the server's `--date-order`), a numeric date is refused.
+ * Words are matched after `/` is glued to its neighbours (`day/month/year`).
+ */
+export const DATE_ORDER_STATEMENTS: ReadonlyArray<{ phrase: string; order: DateOrder }> = [
+  { phrase: "dates are written day first", order: "day" },
+  { phrase: "dates are written month first", order: "month" },
+  { phrase: "dates are day first", order: "day" },
+  { phrase: "dates are month first", order: "month" },
+  { phrase: "numeric dates are day first", order: "day" },
+  { phrase: "numeric dates are month first", order: "month" },
+  { phrase: "dates are written day-first", order: "day" },
+  { phrase: "dates are written month-first", order: "month" },
+  { phrase: "dates are written day/month/year", order: "day" },
+  { phrase: "dates are written month/day/year", order: "month" },
+  { phrase: "dates are written dd/mm/yyyy", order: "day" },
+  { phrase: "dates are written mm/dd/yyyy", order: "month" },
+];
+
+/** The order of a numeric date's first two numbers: `day` (04/05 is 4 May) or `month`. */
+export type DateOrder = "day" | "month";
 
 /** The hint for a date written without quotes. */
 export const DATE_HINT = 'write dates in quotes, like "2026-05-04" or "4 May 2026"';

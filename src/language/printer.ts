@@ -196,10 +196,15 @@ export function printExpr(e: Expr, ctx: Ctx = "top"): string {
       return `${postfixOperand(e.operand, inner)} joined with ${printExpr(e.separator, "arith")}`;
     case "replace":
       return `${postfixOperand(e.operand, inner)} with ${printExpr(e.from, "arith")} replaced by ${printExpr(e.to, "arith")}`;
-    case "round":
-      return e.decimals === null
-        ? `${postfixOperand(e.operand, inner)} rounded`
-        : `${postfixOperand(e.operand, inner)} rounded to ${printExpr(e.decimals, "arith")} decimals`;
+    case "round": {
+      const base = `${postfixOperand(e.operand, inner)} rounded${e.mode ? ` ${e.mode}` : ""}`;
+      if (e.step) {
+        const step =
+          e.step.kind === "number" ? e.step.value : `multiple of ${printExpr(e.step, "arith")}`;
+        return `${base} to the nearest ${step}`;
+      }
+      return e.decimals === null ? base : `${base} to ${printExpr(e.decimals, "arith")} decimals`;
+    }
     case "format":
       return `${postfixOperand(e.operand, inner)} formatted with ${printExpr(e.decimals, "arith")} decimals`;
     case "convert": {
@@ -251,9 +256,9 @@ function printOperand(e: Expr, prec: number, right: boolean): string {
 
 /** `next monday`, `the end of the month`. */
 export function dateRefText(e: Extract<Expr, { kind: "dateRef" }>): string {
-  return e.ref === "next" || e.ref === "last"
-    ? `${e.ref} ${e.unit}`
-    : `the ${e.ref} of the ${e.unit}`;
+  if (e.ref !== "start" && e.ref !== "end") return `${e.ref} ${e.unit}`;
+  const which = e.shift === 1 ? "next" : e.shift === -1 ? "last" : "the";
+  return `the ${e.ref} of ${which} ${e.unit}`;
 }
 
 /** How each comparison reads in English (also used by run-time messages). */
@@ -390,6 +395,18 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       else line(`${s.op} ${t} by ${v}`);
       return;
     }
+    case "insert": {
+      const v = printExpr(s.value);
+      if (s.at === null) {
+        line(`append ${holdsWord(v, "to") ? paren(v) : v} to ${printTarget(s.target)}`);
+        return;
+      }
+      const at = printExpr(s.at, "arith");
+      line(
+        `insert ${holdsWord(v, "at") ? paren(v) : v} at position ${holdsWord(at, "in") ? paren(at) : at} in ${printTarget(s.target)}`,
+      );
+      return;
+    }
     case "clear":
       line(`clear ${printTarget(s.target)}`);
       return;
@@ -444,6 +461,9 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       line(
         `read ${postfixOperand(s.source, "top")} as a table${s.as ? ` as ${printName(s.as)}` : ""}`,
       );
+      return;
+    case "dateOrder":
+      line(`dates are written ${s.order} first`);
       return;
     case "stop":
       line("stop");

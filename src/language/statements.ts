@@ -18,16 +18,23 @@ import {
   listItems,
   nameRef,
   parseCondition,
-  parseDecimals,
   parseExpr,
   parsePrimary,
+  parseRoundTo,
   readFieldName,
   readNameWords,
+  roundExpr,
+  roundingMode,
 } from "./expressions.ts";
 import type { Token } from "./lexer.ts";
 import { type LineNode, lineSpan, lineWords } from "./lines.ts";
 import { pluralOf } from "./names.ts";
-import { COUNT_ADVERBS, STATEMENT_REWRITES, VERB_SYNONYMS } from "./phrasings.ts";
+import {
+  COUNT_ADVERBS,
+  DATE_ORDER_STATEMENTS,
+  STATEMENT_REWRITES,
+  VERB_SYNONYMS,
+} from "./phrasings.ts";
 import { matchCall, parsePhrase } from "./procedures.ts";
 import { STATEMENT_VERBS } from "./words.ts";
 
@@ -114,13 +121,7 @@ export function parseValueList(c: Cursor): Expr {
 
 /** `subtract 3 days from the deadline`: the `from` is the statement's, not `3 days from …`. */
 function valueBeforeFrom(c: Cursor): Expr {
-  const saved = c.extraStops;
-  c.extraStops = new Set([...saved, "from"]);
-  try {
-    return parseExpr(c);
-  } finally {
-    c.extraStops = saved;
-  }
+  return valueBefore(c, ["from"]);
 }
 
 /** A target read as a value: `the order's status` as an expression. */
@@ -134,7 +135,16 @@ function targetExpr(t: Target): Expr {
  * decimals`: everyday verbs that set the X (phrasings.ts STATEMENT_PHRASES).
  */
 function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
-  const target = parseTarget(c);
+  // `round up the total`, `round the total down to 2 decimals`.
+  let mode = verb === "round" ? roundingMode(c) : undefined;
+  const saved = c.extraStops;
+  if (verb === "round") c.extraStops = new Set([...saved, "up", "down"]);
+  let target: Target;
+  try {
+    target = parseTarget(c);
+  } finally {
+    c.extraStops = saved;
+  }
   const self = targetExpr(target);
   let value: Expr;
   if (verb === "set") {
@@ -156,8 +166,9 @@ function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
     } else c.acceptWord("ascending");
     value = { kind: "sort", list: self, field, descending, span: spanOf(start, c.last()) };
   } else {
-    const decimals = c.acceptWord("to") ? parseDecimals(c) : null;
-    value = { kind: "round", operand: self, decimals, span: spanOf(start, c.last()) };
+    mode ??= roundingMode(c);
+    const to = c.acceptWord("to") ? parseRoundTo(c) : null;
+    value = roundExpr(self, to, mode, spanOf(start, c.last()));
   }
   expectEnd(c);
   return { kind: "set", target, value, span: spanOf(start, c.last()) };
@@ -178,6 +189,49 @@ function parseIncrease(c: Cursor, start: Token, verb: string): Stmt {
   expectEnd(c);
   const op = verb === "increase" ? "add" : "subtract";
   return { kind: "update", op, target, value, span: spanOf(start, c.last()) };
+}
+
+/**
+ * `insert E at position N in the Xs`, `insert E at the start of the Xs` (also
+ * `beginning`, `front`, `top`), or null when no `at` follows E (`insert E into the Xs`
+ * appends). `prepend E to the Xs` inserts at position 1.
+ */
+function parseInsert(c: Cursor, start: Token, verb: string): Stmt {
+  const value = valueBefore(c, ["at", "to", "into"]);
+  let at: Expr | null = null;
+  if (!c.acceptWord("at")) {
+    if (verb === "prepend") at = { kind: "number", value: "1", span: spanOf(start, start) };
+    if (verb !== "insert" || !c.acceptWord("into"))
+      c.expectWord("to", verb === "insert" ? "'into'" : undefined);
+  } else if (c.acceptWord("position") || c.acceptWord("index")) {
+    at = valueBefore(c, ["in", "into"]);
+    if (!c.acceptWord("in"))
+      c.expectWord("into", "'in' (as in 'insert 5 at position 2 in the sizes')");
+  } else {
+    const the = c.expectWord("the", "'position N' or 'the start'");
+    const edge = c.peek();
+    if (!edge || !INSERT_FIRST.has(edge.lower))
+      c.unexpected("'start' (as in 'insert 5 at the start of the sizes')");
+    c.advance(1);
+    c.expectWord("of");
+    at = { kind: "number", value: "1", span: spanOf(the, edge) };
+  }
+  const target = parseTarget(c);
+  expectEnd(c);
+  return { kind: "insert", value, at, target, span: spanOf(start, c.last()) };
+}
+
+const INSERT_FIRST: ReadonlySet<string> = new Set(["start", "beginning", "front", "top"]);
+
+/** An expression that ends before any of `words` (which are then the statement's). */
+function valueBefore(c: Cursor, words: string[]): Expr {
+  const saved = c.extraStops;
+  c.extraStops = new Set([...saved, ...words]);
+  try {
+    return parseExpr(c);
+  } finally {
+    c.extraStops = saved;
+  }
 }
 
 function itemsOf(e: Expr): Expr[] {
@@ -454,6 +508,35 @@ function rewriteOf(verb: string, rest: string): string | null {
   return template.replace("{rest}", rest.trim());
 }
 
+/** `dates are written day first` (phrasings.ts DATE_ORDER_STATEMENTS), top level only. */
+function parseDateOrder(c: Cursor, start: Token, ctx: StmtContext): Stmt {
+  const words = c.tokens
+    .slice(c.pos)
+    .map((t) => t.lower)
+    .join(" ")
+    .replace(/ ?\/ ?/g, "/");
+  const found = DATE_ORDER_STATEMENTS.find((d) => d.phrase === words);
+  const span = spanOf(start, c.tokens[c.tokens.length - 1]!);
+  if (!found) {
+    c.fail(
+      "To say how numeric dates such as 04/05/2026 are written, write 'dates are written day first' (4 May) or 'dates are written month first' (April 5)",
+      span,
+      "dates are written day first",
+    );
+  }
+  if (ctx.depth > 0) {
+    c.fail("'dates are written …' applies to the whole process: write it at the top level", span);
+  }
+  c.advance(c.tokens.length - c.pos);
+  return { kind: "dateOrder", order: found.order, span };
+}
+
+/** A statement that takes no block: reports indented lines below it. */
+function simple0(node: LineNode, ctx: StmtContext, s: Stmt): Stmt {
+  noChildren(node, ctx);
+  return s;
+}
+
 function shapeWord(c: Cursor, expected: string): "list" | "record" {
   if (c.acceptWord("record")) return "record";
   c.expectWord("list", expected);
@@ -520,6 +603,9 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     noChildren(node, ctx);
     return s;
   }
+  if ((verb === "dates" || verb === "numeric") && !ctx.procedures.has(verb)) {
+    return simple0(node, ctx, parseDateOrder(c, start, ctx));
+  }
   // `send` is the email statement only as `send an email to …`: `send the invoice to …` stays
   // a call of the process's own `to send …` procedure.
   const builtin = STATEMENT_VERBS.includes(verb) && (verb !== "send" || isSendEmail(c));
@@ -549,18 +635,16 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       expectEnd(c);
       return simple({ kind: "clear", target, span: here() });
     }
+    case "prepend":
     case "append":
     case "insert":
+      return simple(parseInsert(c, start, verb));
     case "remove": {
-      const value = verb === "remove" ? valueBeforeFrom(c) : parseExpr(c);
-      if (verb === "remove") c.expectWord("from");
-      else if (verb === "insert") {
-        if (!c.acceptWord("into")) c.expectWord("to", "'into'");
-      } else c.expectWord("to");
+      const value = valueBeforeFrom(c);
+      c.expectWord("from");
       const target = parseTarget(c);
       expectEnd(c);
-      const op = verb === "remove" ? "subtract" : "add";
-      return simple({ kind: "update", op, target, value, span: here() });
+      return simple({ kind: "update", op: "subtract", target, value, span: here() });
     }
     case "say": {
       const value = parseExpr(c);

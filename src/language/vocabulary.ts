@@ -2,13 +2,17 @@
 // in phrasings.ts and words.ts (one place: a new phrasing appears here by itself).
 import {
   COMPARISONS,
+  CONDITION_PHRASES,
   CURRENCY_CODES,
   CURRENCY_SYMBOLS,
   DATE_FORMATS,
+  DATE_ORDER_STATEMENTS,
   DECIMALS_WORDS,
   NUMBER_RULES,
   OR_MORE,
+  ROUNDING_MODES,
   ROUNDING_PHRASES,
+  ROUNDING_STEPS,
   STATEMENT_PHRASES,
   STATEMENT_REWRITES,
   WEEKDAYS,
@@ -32,6 +36,8 @@ export function completions(): Completion[] {
     if (/^[a-z]/.test(p.phrase)) out.push({ label: p.phrase, type: "comparison" });
   }
   for (const p of OR_MORE) out.push({ label: p.phrase, type: "comparison" });
+  for (const p of CONDITION_PHRASES)
+    out.push({ label: p.write, type: "comparison", detail: p.means });
   for (const a of Object.keys(AGGREGATES)) out.push({ label: `the ${a} of`, type: "expression" });
   for (const p of ROUNDING_PHRASES) {
     out.push({
@@ -40,8 +46,11 @@ export function completions(): Completion[] {
       detail: `${p.decimals} decimals`,
     });
   }
-  for (const w of ["next", "last"]) {
+  for (const w of ["next", "last", "this"]) {
     for (const d of WEEKDAYS) out.push({ label: `${w} ${d}`, type: "expression" });
+  }
+  for (const d of DATE_ORDER_STATEMENTS.slice(0, 2)) {
+    out.push({ label: d.phrase, type: "statement", detail: `numeric dates are ${d.order} first` });
   }
   for (const u of Object.keys(UNITS)) out.push({ label: u, type: "unit" });
   return out;
@@ -59,11 +68,17 @@ export function phrasingsMarkdown(): string {
   lines.push(
     `- currency symbols: ${codeList(CURRENCY_SYMBOLS)}; codes: ${codeList(CURRENCY_CODES)}`,
     `- rounding: \`rounded to N ${DECIMALS_WORDS[0]}\` (also ${codeList(DECIMALS_WORDS.slice(1))}), ${ROUNDING_PHRASES.map((p) => `\`rounded to ${p.phrase}\` (${p.decimals})`).join(", ")}`,
+    `- rounding to a step: \`rounded to the nearest N\` (\`0.05\`, \`5\`, \`the step\`; also \`the nearest multiple of N\`), ${Object.entries(
+      ROUNDING_STEPS,
+    )
+      .map(([w, n]) => `\`the nearest ${w}\` (${n})`)
+      .join(", ")}`,
+    `- rounding direction: ${codeList(ROUNDING_MODES.map((m) => `rounded ${m}`))} (up: never smaller; down: never larger), with any of the above: \`rounded up to 2 decimals\`, \`rounded down to the nearest ten\``,
     "",
     "Dates:",
     "",
-    `- in text: ${codeList(DATE_FORMATS)}; a numeric date such as \`04/05/2026\` is refused (4 May or April 5?)`,
-    "- relative: `10 days after the start date`, `2 weeks before the deadline`, `3 days from today`, `2 days ago`, `tomorrow`, `yesterday`, `next monday`, `last friday`, `the start of the week`, `the end of the month`, `the end of the year`",
+    `- in text: ${codeList(DATE_FORMATS)}; a numeric date such as \`04/05/2026\` (also \`4.5.2026\`, \`04-05-26\`) reads in the order the process gives with a line ${codeList(DATE_ORDER_STATEMENTS.map((d) => d.phrase))}, else the server's \`--date-order\`, else it is refused (4 May or April 5?)`,
+    "- relative: `10 days after the start date`, `2 weeks before the deadline`, `3 days from today`, `2 days ago`, `3 hours ago`, `in 3 days`, `a week from today`, `an hour ago`, `tomorrow`, `yesterday`, `next monday`, `last friday`, `this friday` (today if it is one), `next week`, `last month`, `next year` (today plus or minus one), `the start of the week`, `the end of the month`, `the end of next month`, `the start of last year`; `this month` alone is refused (write `the start of this month`)",
     "",
     "Statements:",
     "",
@@ -97,6 +112,7 @@ export function phrasingsMarkdown(): string {
   }
   for (const [key, phrases] of byMeaning) lines.push(`| ${codeList(phrases)} | ${key} |`);
   lines.push(`| ${codeList(OR_MORE.map((p) => `N ${p.phrase}`))} | at least / at most N |`);
+  for (const p of CONDITION_PHRASES) lines.push(`| \`${p.write}\` | ${p.means} |`);
   lines.push(
     "",
     "Written as in other tools, refused with the rewrite:",

@@ -16,6 +16,7 @@ export interface ServerConfig {
   workerThread: boolean;
   executorMemoryMb: number;
   executorWatchdogMs: number;
+  dateOrder: "day" | "month" | undefined;
   roles: Role[];
   publicUrl: string | undefined;
   logLevel: string;
@@ -77,6 +78,14 @@ function bool(name: string) {
 }
 
 const text = (raw: string) => raw;
+
+function dateOrder(raw: string): "day" | "month" | undefined {
+  const v = raw.trim().toLowerCase();
+  if (v === "") return undefined;
+  if (v === "day-first" || v === "day") return "day";
+  if (v === "month-first" || v === "month") return "month";
+  throw new Error(`--date-order must be day-first or month-first (got "${raw}")`);
+}
 
 function roles(raw: string): Role[] {
   const list = raw
@@ -181,6 +190,15 @@ export const SETTINGS: readonly Setting[] = [
     meaning:
       "An executor whose event loop stays busy this long without a pause is stopped, and the run that held it ends Failed saying so.",
     parse: int("--executor-watchdog", 1000),
+  },
+  {
+    key: "dateOrder",
+    flag: "--date-order <order>",
+    env: "PLAINRUN_DATE_ORDER",
+    default: undefined,
+    meaning:
+      "How runs read numeric dates such as `04/05/2026` when their process does not say (`dates are written day first`): `day-first` (4 May) or `month-first` (April 5). Unset: such a date fails the run with both readings and the rewrites.",
+    parse: dateOrder,
   },
   {
     key: "publicUrl",

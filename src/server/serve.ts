@@ -127,11 +127,17 @@ export async function startServer(
         memoryMb: config.executorMemoryMb,
         watchdogMs: config.executorWatchdogMs,
         mail,
+        dateOrder: config.dateOrder,
       });
       // Awaited below; a failure meanwhile must not count as unhandled.
       starting.catch(() => {});
     } else if (roles.has("worker")) {
-      pool = await engine.startWorkers({ concurrency: config.concurrency, logger, mail });
+      pool = await engine.startWorkers({
+        concurrency: config.concurrency,
+        dateOrder: config.dateOrder,
+        logger,
+        mail,
+      });
     }
     for (const role of config.roles) {
       if (role === "api" || role === "worker") continue;

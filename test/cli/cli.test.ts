@@ -143,6 +143,32 @@ describe("plainrun run", () => {
     expect(JSON.parse(r.stdout).status).toBe("TimedOut");
   });
 
+  it("reads numeric dates in the --date-order given, and refuses them without one", async () => {
+    const path = file("due.plain", "say the start + 1 day\n");
+    const day = await plainrun([
+      "run",
+      path,
+      "--json",
+      "--input",
+      "start=03/04/2026",
+      "--date-order",
+      "day-first",
+    ]);
+    expect(JSON.parse(day.stdout).log).toEqual(["2026-04-04"]);
+    const month = await plainrun([
+      "run",
+      path,
+      "--json",
+      "--input",
+      "start=03/04/2026",
+      "--date-order",
+      "month-first",
+    ]);
+    expect(JSON.parse(month.stdout).log).toEqual(["2026-03-05"]);
+    const none = await plainrun(["run", path, "--json", "--input", "start=03/04/2026"]);
+    expect(JSON.parse(none.stdout).error.message).toMatch(/ambiguous/);
+  });
+
   it("rejects a malformed --input", async () => {
     const path = file("x.plain", 'say "x"\n');
     const r = await plainrun(["run", path, "--input", "novalue"]);

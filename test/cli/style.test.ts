@@ -49,6 +49,7 @@ describe.concurrent("exit codes and messages", () => {
     for (const args of [
       ["run", good, "--input", "novalue"],
       ["run", good, "--time-limit", "soon"],
+      ["run", good, "--date-order", "year-first"],
       ["runs", "list", "--limit", "0", ...store("limit")],
       ["start", "x", "--input", "novalue", ...store("input")],
     ]) {

@@ -146,6 +146,27 @@ function exprArbs(): fc.Arbitrary<Expr>[] {
       .constantFrom<"date" | "datetime">("date", "datetime")
       .map((which): Expr => ({ kind: "now", which, span })),
     fc.constant<Expr>({ kind: "above", span }),
+    fc
+      .tuple(
+        fc.constantFrom<"next" | "last" | "this">("next", "last", "this"),
+        fc.constantFrom("monday", "friday", "sunday"),
+      )
+      .map(([ref, unit]): Expr => ({ kind: "dateRef", ref, unit, span })),
+    fc
+      .tuple(
+        fc.constantFrom<"start" | "end">("start", "end"),
+        fc.constantFrom("week", "month", "year"),
+        fc.constantFrom<1 | -1 | 0>(1, -1, 0),
+      )
+      .map(
+        ([ref, unit, shift]): Expr => ({
+          kind: "dateRef",
+          ref,
+          unit,
+          ...(shift !== 0 ? { shift } : {}),
+          span,
+        }),
+      ),
   );
   const levels = [leaf];
   for (let d = 1; d <= 3; d++) {
@@ -212,6 +233,27 @@ function exprArbs(): fc.Arbitrary<Expr>[] {
         fc
           .tuple(sub, fc.option(sub))
           .map(([operand, decimals]): Expr => ({ kind: "round", operand, decimals, span })),
+        // `rounded up` / `down`, to decimals or to the nearest step.
+        fc
+          .tuple(
+            sub,
+            fc.option(sub),
+            fc.option(fc.oneof(numberArb, sub)),
+            fc.constantFrom<"up" | "down">("up", "down"),
+          )
+          .map(
+            ([operand, decimals, step, mode]): Expr => ({
+              kind: "round",
+              operand,
+              decimals: step ? null : decimals,
+              ...(step ? { step } : {}),
+              mode,
+              span,
+            }),
+          ),
+        fc
+          .tuple(sub, fc.oneof(numberArb, sub))
+          .map(([operand, step]): Expr => ({ kind: "round", operand, decimals: null, step, span })),
         fc
           .tuple(sub, sub)
           .map(([operand, decimals]): Expr => ({ kind: "format", operand, decimals, span })),
@@ -339,6 +381,9 @@ function stmtArb(depth: number): fc.Arbitrary<Stmt> {
       .tuple(fc.constantFrom("add", "subtract", "multiply", "divide" as const), targetArb, exprArb)
       .map(([op, target, value]): Stmt => ({ kind: "update", op, target, value, span })),
     fc
+      .tuple(exprArb, fc.option(smallExpr), targetArb)
+      .map(([value, at, target]): Stmt => ({ kind: "insert", value, at, target, span })),
+    fc
       .tuple(nameArb, fc.constantFrom("list", "record" as const))
       .map(([target, shape]): Stmt => ({ kind: "imagine", target, shape, span })),
     fc
@@ -418,21 +463,28 @@ function stmtArb(depth: number): fc.Arbitrary<Stmt> {
   );
 }
 
-const programArb = fc.array(stmtArb(2), { minLength: 1, maxLength: 4 }).map((body) => ({
-  kind: "program" as const,
-  body: [
-    ...PROCEDURES.map(
-      (phrase): Stmt => ({
-        kind: "procedure",
-        verb: (phrase[0] as { word: string }).word,
-        phrase,
-        body: [{ kind: "stop", span }],
-        span,
-      }),
-    ),
-    ...body,
-  ],
-}));
+const programArb = fc
+  .tuple(
+    fc.array(stmtArb(2), { minLength: 1, maxLength: 4 }),
+    fc.option(fc.constantFrom<"day" | "month">("day", "month")),
+  )
+  .map(([body, order]) => ({
+    kind: "program" as const,
+    body: [
+      // `dates are written … first`: top level only, like procedures.
+      ...(order ? [{ kind: "dateOrder", order, span } as Stmt] : []),
+      ...PROCEDURES.map(
+        (phrase): Stmt => ({
+          kind: "procedure",
+          verb: (phrase[0] as { word: string }).word,
+          phrase,
+          body: [{ kind: "stop", span }],
+          span,
+        }),
+      ),
+      ...body,
+    ],
+  }));
 
 describe("printing and parsing", () => {
   it("round-trips random expressions", () => {

@@ -15,6 +15,7 @@ interface RunFlags {
   answer: string[];
   json?: boolean;
   timeLimit: string;
+  dateOrder?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,10 +38,19 @@ export function registerRun(cmd: Command): void {
       "print one JSON object {status, outputs, log, error, question} (status Invalid with diagnostics when the source does not compile)",
     )
     .option("--time-limit <seconds>", "stop the run after this many seconds", "600")
+    .option(
+      "--date-order <order>",
+      "how numeric dates such as 04/05/2026 read when the process does not say: day-first or month-first",
+    )
     .action(async (file: string, flags: RunFlags) => {
       const limit = Number(flags.timeLimit);
       if (!Number.isFinite(limit) || limit <= 0)
         throw new UsageError("--time-limit must be a positive number of seconds");
+      const order = flags.dateOrder?.trim().toLowerCase();
+      if (order !== undefined && order !== "day-first" && order !== "month-first")
+        throw new UsageError(
+          `--date-order must be day-first or month-first (got "${flags.dateOrder}")`,
+        );
       const source = readTextFile(file);
       const inputs: Record<string, Json> = {};
       if (flags.inputs) Object.assign(inputs, readInputsFile(flags.inputs));
@@ -65,6 +75,7 @@ export function registerRun(cmd: Command): void {
         result = await runLocally(source, {
           inputs,
           timeLimitMs: limit * 1000,
+          dateOrder: order === undefined ? undefined : order === "day-first" ? "day" : "month",
           signal: abort,
           nextAnswer: async (q) => {
             const given = answers.shift();

@@ -105,6 +105,7 @@ async function main() {
     logger,
     workerId: opts.workerId,
     claim: opts.claim,
+    dateOrder: opts.dateOrder,
     onInline: (ids) => post({ type: "inline", ids: ids ? [...ids] : null }),
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),

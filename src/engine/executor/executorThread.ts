@@ -32,6 +32,8 @@ export interface ExecutorData {
   memoryMb: number;
   /** Where `send an email` goes. */
   mail?: MailSettings | undefined;
+  /** How numeric dates read when a process does not say (the server's --date-order). */
+  dateOrder?: "day" | "month" | undefined;
 }
 
 /** The exit code of an executor that passed its memory bound. */

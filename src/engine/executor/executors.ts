@@ -26,7 +26,15 @@ export interface ExecutorsOptions
   extends ExecutorLimits,
     Pick<
       ExecutorData,
-      "url" | "poolSize" | "concurrency" | "logLevel" | "pollMs" | "leaseMs" | "writeLock" | "mail"
+      | "url"
+      | "poolSize"
+      | "concurrency"
+      | "logLevel"
+      | "pollMs"
+      | "leaseMs"
+      | "writeLock"
+      | "mail"
+      | "dateOrder"
     > {}
 
 export interface ExecutorsHandle {
@@ -122,6 +130,7 @@ class Executors implements ExecutorsHandle {
           beatMs: BEAT_MS,
           memoryMb: o.memoryMb,
           mail: o.mail,
+          dateOrder: o.dateOrder,
         },
         { memoryMb: o.memoryMb, watchdogMs: o.watchdogMs },
         (notices) => {

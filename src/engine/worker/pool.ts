@@ -4,7 +4,7 @@
 // back. See docs in index.ts for the recovery choice.
 import { type ExecState, notStarted, runSlice, start } from "../../interpreter/index.ts";
 import type { RunLimits } from "../../interpreter/limits.ts";
-import type { ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
+import type { DateOrder, ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
 import {
   type ClaimedRun,
   claimByIds,
@@ -62,6 +62,8 @@ export interface WorkerOptions {
   mail?: MailSettings;
   /** Sends instead of a relay made from `mail.relayUrl` (tests). */
   mailer?: Mailer;
+  /** How numeric dates read when a process does not say (SliceOptions.dateOrder). */
+  dateOrder?: DateOrder | undefined;
   /** This pool's lease owner name (default a fresh uuid). */
   workerId?: string;
   /**
@@ -152,6 +154,7 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly runLimits: Partial<RunLimits> | undefined;
   private readonly mail: MailSettings | undefined;
   private readonly mailer: Mailer | undefined;
+  private readonly dateOrder: DateOrder | undefined;
   private readonly running = new Map<string, Execution>();
   /** Finished runs whose write is queued but not yet taken into a transaction. */
   private unbatched = 0;
@@ -192,6 +195,7 @@ export class WorkerPool implements WorkerPoolHandle {
       const m = this.mailer;
       this.cleanups.push(() => m.close());
     }
+    this.dateOrder = opts.dateOrder;
   }
 
   get active(): number {
@@ -426,6 +430,7 @@ export class WorkerPool implements WorkerPoolHandle {
       signal: { aborted: false },
       sliceMs: INLINE_SLICE_MS,
       ...(this.runLimits ? { limits: this.runLimits } : {}),
+      dateOrder: this.dateOrder,
     });
     if (status === "Running" || status === "Sending")
       return { kind: "running", started: { held, state, progress } };
@@ -600,6 +605,7 @@ export class WorkerPool implements WorkerPoolHandle {
           signal: e.signal,
           sliceMs: this.sliceMs,
           ...(this.runLimits ? { limits: this.runLimits } : {}),
+          dateOrder: this.dateOrder,
         });
         if (e.lost) return;
         if (status === "AwaitingAnswer")
