@@ -24,8 +24,6 @@ export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export { EngineError, type EngineErrorCode, isEngineError } from "./errors.ts";
 export type { ExecutorsHandle, ExecutorsOptions } from "./executor/executors.ts";
 export { DEFAULT_EXECUTOR_MEMORY_MB, DEFAULT_WATCHDOG_MS } from "./executor/executors.ts";
-export { forwardNotifications } from "./executor/forward.ts";
-export { newWriteLockBuffer, WriteLock, withWriteLock } from "./executor/writeLock.ts";
 export type { StoredFile } from "./files.ts";
 export { MAX_JSON_DEPTH, tooDeep } from "./inputs.ts";
 export { DEFAULT_LIMITS, DEFAULT_TIME_LIMIT_MS, type EngineLimits } from "./limits.ts";
@@ -42,6 +40,11 @@ export type {
   RunPage,
 } from "./runs.ts";
 export { type SearchIndexerHandle, startSearchIndexer } from "./searchIndexer.ts";
+export {
+  openServerEngine,
+  type ServerEngine,
+  type ServerEngineOptions,
+} from "./serverEngine.ts";
 export type { StartRunOptions } from "./startRun.ts";
 export type {
   AddTestCaseOptions,

@@ -1,26 +1,19 @@
-// `plainrun serve` as a function: opens the store, starts this process's roles (the HTTP API
-// and UI, the workers, and later the SMTP listener and the scheduler), and stops them in
-// order. Roles other than api and worker plug in through registerRole(): the triggers'
+// `plainrun serve` as a function: opens the engine (engine/serverEngine.ts: the store, and
+// the executors with the worker role), starts this process's other roles (the HTTP API and
+// UI, the SMTP listener, the scheduler), and stops them in order. Roles other than api and worker plug in through registerRole(): the triggers'
 // modules call it, and this file needs no change for them.
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { sql } from "kysely";
 import pino from "pino";
 import {
-  createEngine,
   type Engine,
-  type ExecutorsHandle,
-  forwardNotifications,
   type MailSettings,
-  newWriteLockBuffer,
+  openServerEngine,
   type SearchIndexerHandle,
   startSearchIndexer,
-  type WorkerPoolHandle,
-  WriteLock,
-  withWriteLock,
 } from "../engine/index.ts";
-import { openStore, type Store } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 import { buildApp, type PlainrunApp } from "./app.ts";
 import { type Role, type ServerConfig, storeUrl } from "./config.ts";
 
@@ -85,60 +78,32 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
-  const url0 = storeUrl(config);
-  const opened = await openStore({ url: url0, poolSize: config.pgPoolSize });
-  const inThread = config.workerThread && config.roles.includes("worker");
-  const mail = mailSettingsOf(config);
-  let thread: ExecutorsHandle | undefined;
-  const lockBuffer =
-    inThread && opened.dialect.name === "sqlite" ? newWriteLockBuffer() : undefined;
-  // The executor checkpoints the WAL (see engine/executor/executorMain.ts); this connection never does.
-  if (lockBuffer) await sql`pragma wal_autocheckpoint = 0`.execute(opened.db);
-  const store = inThread
-    ? forwardNotifications(
-        lockBuffer ? withWriteLock(opened, new WriteLock(lockBuffer)) : opened,
-        (channel, payload) => thread?.notify(channel, payload),
-      )
-    : opened;
-  const engine = createEngine({
-    store,
+  const served = await openServerEngine({
+    url: storeUrl(config),
+    poolSize: config.pgPoolSize,
     limits: { maxFileBytes: config.uploadLimit },
     logger,
+    ...(config.roles.includes("worker")
+      ? {
+          workers: {
+            concurrency: config.concurrency,
+            inThreads: config.workerThread,
+            logLevel: config.logLevel,
+            memoryMb: config.executorMemoryMb,
+            watchdogMs: config.executorWatchdogMs,
+            mail: mailSettingsOf(config),
+            dateOrder: config.dateOrder,
+          },
+        }
+      : {}),
   });
+  const { engine, store } = served;
   const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
   let http: PlainrunApp | undefined;
   let url: string | undefined;
   let port: number | undefined;
-  let pool: WorkerPoolHandle | undefined;
   let indexer: SearchIndexerHandle | undefined;
-  // The executor threads load their code and open their connections while this thread builds
-  // the HTTP app: the two overlap, and the URL is printed once both are ready.
-  let starting: Promise<ExecutorsHandle> | undefined;
   try {
-    const roles = new Set(config.roles);
-    if (roles.has("worker") && inThread) {
-      starting = engine.startExecutors({
-        url: url0,
-        poolSize: config.pgPoolSize,
-        concurrency: config.concurrency,
-        logLevel: config.logLevel,
-        pollMs: 250,
-        writeLock: lockBuffer,
-        memoryMb: config.executorMemoryMb,
-        watchdogMs: config.executorWatchdogMs,
-        mail,
-        dateOrder: config.dateOrder,
-      });
-      // Awaited below; a failure meanwhile must not count as unhandled.
-      starting.catch(() => {});
-    } else if (roles.has("worker")) {
-      pool = await engine.startWorkers({
-        concurrency: config.concurrency,
-        dateOrder: config.dateOrder,
-        logger,
-        mail,
-      });
-    }
     for (const role of config.roles) {
       if (role === "api" || role === "worker") continue;
       const start = roleStarters.get(role);
@@ -150,7 +115,7 @@ export async function startServer(
       const handle = await start({ config, store, engine, logger, print });
       stops.push({ name: role, stop: () => handle.stop() });
     }
-    if (roles.has("api")) {
+    if (config.roles.includes("api")) {
       http = await buildApp({ engine, config, roles: config.roles });
       // The first admin (or the setup token) exists before the first request can arrive.
       const boot = await http.accounts.bootstrap({
@@ -158,7 +123,8 @@ export async function startServer(
         password: config.adminPassword,
       });
       await http.app.listen({ port: config.port, host: config.host });
-      thread = await starting;
+      // The executor threads started meanwhile: the URL is printed once both are ready.
+      await served.started;
       const address = http.app.server.address();
       port = typeof address === "object" && address ? address.port : config.port;
       url = urlOf(config.host, port);
@@ -172,19 +138,15 @@ export async function startServer(
           `No account yet: create the admin at ${base}/setup?token=${boot.setupToken} (one use, valid 24 hours).`,
         );
       }
-    } else if (pool || starting) {
-      thread = await starting;
+    } else if (served.executing) {
+      await served.started;
       print(`Plainrun worker started (${config.concurrency} runs at once)`);
     }
   } catch (err) {
-    thread ??= await starting?.catch(() => undefined);
     await indexer?.stop().catch(() => {});
     await http?.close().catch(() => {});
     for (const s of stops.reverse()) await s.stop().catch(() => {});
-    await pool?.stop({ graceMs: 0 }).catch(() => {});
-    await thread?.stop(0).catch(() => {});
-    await engine.close().catch(() => {});
-    await store.close().catch(() => {});
+    await served.close(0).catch(() => {});
     throw err;
   }
 
@@ -203,10 +165,7 @@ export async function startServer(
         for (const s of stops.reverse()) {
           await s.stop().catch((err) => logger.error({ err, role: s.name }, "stopping failed"));
         }
-        await pool?.stop({ graceMs: config.shutdownGraceMs });
-        await thread?.stop(config.shutdownGraceMs);
-        await engine.close();
-        await store.close();
+        await served.close(config.shutdownGraceMs);
         logger.flush();
       })();
       return closing;

@@ -5,7 +5,7 @@ import type { Kysely, MigrationProvider } from "kysely";
 import { Migrator } from "kysely";
 import type { StoreDialect } from "./dialects/dialect.ts";
 import { createPostgresDialect } from "./dialects/postgres.ts";
-import { createSqliteDialect } from "./dialects/sqlite.ts";
+import { type Checkpoints, createSqliteDialect } from "./dialects/sqlite.ts";
 import { migrationProvider } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
@@ -16,6 +16,11 @@ export interface OpenStoreOptions {
   schema?: string;
   /** Postgres only: the pool size (default 10). */
   poolSize?: number;
+  /**
+   * SQLite only: whether this store checkpoints the WAL (default "background"; "none" when
+   * another store of the process on the same file does, see dialects/sqlite.ts).
+   */
+  checkpoints?: Checkpoints;
 }
 
 export interface Store {
@@ -72,7 +77,7 @@ export function dialectFor(opts: OpenStoreOptions): StoreDialect {
   const { url } = opts;
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (!path) throw new Error(`openStore: no SQLite path in "${url}"`);
-  return createSqliteDialect(path);
+  return createSqliteDialect(path, opts.checkpoints);
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {

@@ -4,7 +4,6 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
-import { sql } from "kysely";
 import pino from "pino";
 import { openStore, type Store } from "../../store/index.ts";
 import type { EngineBus, RunEventNotice } from "../bus.ts";
@@ -65,6 +64,8 @@ async function main() {
   const opened = await openStore({
     url: opts.url,
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+    // SQLite: the claiming executor checkpoints the WAL, the other stores of the process never.
+    checkpoints: opts.checkpoints ? "background" : "none",
   });
   const locked = opts.writeLock
     ? withWriteLock(opened, new WriteLock(opts.writeLock, opts.lockSlot))
@@ -86,17 +87,6 @@ async function main() {
       },
     },
   };
-  // SQLite: this thread does the WAL checkpoints (every connection of the process has
-  // auto-checkpoints off), outside the write lock, so the API thread never pays for one.
-  let checkpoints: NodeJS.Timeout | undefined;
-  if (opts.writeLock) await sql`pragma wal_autocheckpoint = 0`.execute(opened.db);
-  if (opts.writeLock && opts.checkpoints) {
-    checkpoints = setInterval(() => {
-      sql`pragma wal_checkpoint(PASSIVE)`.execute(opened.db).catch((err) => {
-        logger.warn({ err }, "WAL checkpoint failed");
-      });
-    }, 1000);
-  }
   // Its supervisor announces this thread's events to other processes, once posted.
   const engine = createEngine({ store, logger, announceEvents: false });
   postEvents(engine.bus);
@@ -132,7 +122,6 @@ async function main() {
         try {
           await pool.stop({ graceMs: m.graceMs });
           clearInterval(beat);
-          if (checkpoints) clearInterval(checkpoints);
           await engine.close();
           await store.close();
         } finally {

@@ -25,10 +25,14 @@ function withStatementCache(raw: BetterSqlite3.Database, max = 500) {
   };
 }
 
-// WAL checkpoints (copying committed pages into the database file, with its fsyncs) cost
-// more than the commits themselves on a busy store. A small thread with its own connection
-// does them in the background (PASSIVE: never blocks the writer); the writer's own
-// automatic checkpoint stays as a backstop, at a larger WAL size, in case that thread lags.
+// The one owner of the WAL checkpoint policy. Checkpoints (copying committed pages into the
+// database file, with its fsyncs) cost more than the commits themselves on a busy store. A
+// small thread with its own connection does them in the background (PASSIVE: never blocks
+// the writer), started once the store proves busy; the writer's own automatic checkpoint
+// stays as a backstop, at a larger WAL size, in case that thread lags. A process that opens
+// several stores on one file (`plainrun serve`: its API thread and its executors) has one
+// of them do this ("background") and the others never checkpoint ("none"), so the thread
+// that answers requests never pays for a checkpoint.
 const CHECKPOINTER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.module);
@@ -72,7 +76,16 @@ function startCheckpointer(path: string): (() => Promise<void>) | undefined {
   }
 }
 
-export function createSqliteDialect(path: string): StoreDialect {
+/**
+ * background: this store checkpoints the WAL (see above; the default). none: it never does,
+ * another store of the process on the same file does.
+ */
+export type Checkpoints = "background" | "none";
+
+export function createSqliteDialect(
+  path: string,
+  checkpoints: Checkpoints = "background",
+): StoreDialect {
   const raw = new BetterSqlite3(path);
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = NORMAL");
@@ -82,7 +95,8 @@ export function createSqliteDialect(path: string): StoreDialect {
   raw.pragma("cache_size = -65536");
   // Started once the store proves busy, so a short-lived store (a CLI command) never
   // pays for the thread.
-  let commits = onDiskPath(path) ? 0 : Number.NEGATIVE_INFINITY;
+  let commits = onDiskPath(path) && checkpoints === "background" ? 0 : Number.NEGATIVE_INFINITY;
+  if (checkpoints === "none") raw.pragma("wal_autocheckpoint = 0");
   let stopCheckpointer: (() => Promise<void>) | undefined;
   const counted = () => {
     if (++commits !== BUSY_AFTER_COMMITS) return;
