@@ -110,9 +110,25 @@ export interface SentEmail {
   updated_at: string;
 }
 
+/** The message that started an email-triggered run, as the run received it. */
+export interface TriggerEmail {
+  sender: string;
+  sender_name: string;
+  recipients: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  html: string;
+  date: string;
+  message_id: string;
+  attachments: Array<{ file_id: string; name: string; type: string; size: number }>;
+}
+
 export interface RunDetail extends Run {
   timeline: Timeline | null;
   emails_sent: SentEmail[];
+  /** The triggering message of a run started by email (else null). */
+  trigger_email: TriggerEmail | null;
 }
 
 export type RunEventType = "status" | "step" | "log" | "question" | "answer" | "archive" | "email";
@@ -207,11 +223,47 @@ export function toSentEmail(r: SentEmailRow): SentEmail {
   };
 }
 
-export function toRunDetail(r: RunRow, emails: SentEmailRow[] = []): RunDetail {
+const textOf = (v: Json | undefined): string => (typeof v === "string" ? v : "");
+const textsOf = (v: Json | undefined): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+
+/** The triggering message, from the inputs an email run was started with (listener's shape). */
+function triggerEmailOf(run: Run): TriggerEmail | null {
+  if (run.trigger !== "email") return null;
+  const email = run.inputs.email;
+  if (!email || typeof email !== "object" || Array.isArray(email)) return null;
+  const files = Array.isArray(run.inputs.attachments) ? run.inputs.attachments : [];
+  const attachments: TriggerEmail["attachments"] = [];
+  for (const f of files) {
+    if (!f || typeof f !== "object" || Array.isArray(f) || typeof f.file_id !== "string") continue;
+    attachments.push({
+      file_id: f.file_id,
+      name: textOf(f.name),
+      type: textOf(f.type),
+      size: typeof f.size === "number" ? f.size : 0,
+    });
+  }
   return {
-    ...toRun(r),
+    sender: textOf(email.sender),
+    sender_name: textOf(email["sender name"]),
+    recipients: textsOf(email.recipients),
+    cc: textsOf(email.cc),
+    subject: textOf(email.subject),
+    body: textOf(email.body),
+    html: textOf(email.html),
+    date: textOf(email.date),
+    message_id: textOf(email["message id"]),
+    attachments,
+  };
+}
+
+export function toRunDetail(r: RunRow, emails: SentEmailRow[] = []): RunDetail {
+  const run = toRun(r);
+  return {
+    ...run,
     timeline: parseOr<Timeline | null>(r.timeline, null, placeholders.timeline),
     emails_sent: emails.map(toSentEmail),
+    trigger_email: triggerEmailOf(run),
   };
 }
 

@@ -105,6 +105,24 @@ export const SentEmail = named(
     updated_at: z.string(),
   }),
 );
+export const TriggerEmail = named(
+  "TriggerEmail",
+  z.object({
+    sender: z.string().describe("The From address (MAIL FROM when the message has none)."),
+    sender_name: z.string(),
+    recipients: z.array(z.string()),
+    cc: z.array(z.string()),
+    subject: z.string(),
+    body: z.string().describe("The text body (made from the HTML when there is only HTML)."),
+    html: z.string().describe("The HTML body, empty when none."),
+    date: z.string(),
+    message_id: z.string(),
+    attachments: z
+      .array(z.object({ file_id: z.string(), name: z.string(), type: z.string(), size: z.int() }))
+      .describe("Each attachment's bytes: GET /files/{file_id}/content."),
+  }),
+);
+
 export const RunDetail = named(
   "RunDetail",
   z.object({
@@ -124,6 +142,9 @@ export const RunDetail = named(
       })
       .nullable(),
     emails_sent: z.array(SentEmail).describe("The emails the run sent, in order."),
+    trigger_email: TriggerEmail.nullable().describe(
+      "The message that started a run triggered by email; null for other triggers.",
+    ),
   }),
 );
 

@@ -31,12 +31,15 @@ export function ensureUiBuilt(): void {
 export interface ServeProcess {
   url: string;
   setupUrl: string;
+  /** The SMTP listener's port when the `smtp` role runs (else undefined). */
+  smtpPort: number | undefined;
   dataDir: string;
   stop(): Promise<void>;
 }
 
-/** `plainrun serve` as a user starts it, on port 0 and a fresh data directory. */
-export async function startServe(): Promise<ServeProcess> {
+/** `plainrun serve` as a user starts it, on port 0 and a fresh data directory (plus `args`). */
+export async function startServe(args: string[] = []): Promise<ServeProcess> {
+  const smtp = args.some((a) => /\bsmtp\b/.test(a));
   const dataDir = mkdtempSync(join(tmpdir(), "plainrun-web-"));
   const child: ChildProcess = spawn(
     process.execPath,
@@ -49,6 +52,7 @@ export async function startServe(): Promise<ServeProcess> {
       "0",
       "--log-level",
       "warn",
+      ...args,
     ],
     { cwd: dataDir, stdio: ["ignore", "pipe", "pipe"], env: withoutAdminEnv() },
   );
@@ -57,15 +61,20 @@ export async function startServe(): Promise<ServeProcess> {
   child.stderr?.on("data", (d) => {
     err += String(d);
   });
-  const lines = await new Promise<{ url: string; setupUrl: string }>((ok, fail) => {
+  const lines = await new Promise<{
+    url: string;
+    setupUrl: string;
+    smtpPort: number | undefined;
+  }>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`serve did not start:\n${out}\n${err}`)), 60_000);
     child.stdout?.on("data", (d) => {
       out += String(d);
       const url = /listening on (http\S+)/.exec(out)?.[1];
       const setupUrl = /(http\S+\/setup\?token=\S+)/.exec(out)?.[1];
-      if (url && setupUrl) {
+      const smtpPort = /SMTP listening on \S+:(\d+)/.exec(out)?.[1];
+      if (url && setupUrl && (!smtp || smtpPort)) {
         clearTimeout(timer);
-        ok({ url, setupUrl });
+        ok({ url, setupUrl, smtpPort: smtpPort ? Number(smtpPort) : undefined });
       }
     });
     child.on("exit", (code) => fail(new Error(`serve exited (${code}):\n${out}\n${err}`)));

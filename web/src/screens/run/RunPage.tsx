@@ -252,6 +252,8 @@ export function RunPage() {
           )}
         </section>
       </div>
+      {r.trigger_email && <TriggerEmailCard email={r.trigger_email} />}
+      {r.emails_sent.length > 0 && <SentEmails emails={r.emails_sent} />}
       <section className="card" aria-labelledby="h-log">
         <h2 id="h-log">Log</h2>
         {r.log.length === 0 ? (
@@ -262,6 +264,94 @@ export function RunPage() {
       </section>
       <Steps run={r} source={source} step={step} onStep={setStep} hitLine={hitLine} />
     </>
+  );
+}
+
+/** The bytes of a stored file (the session cookie authenticates the download). */
+const fileUrl = (id: string) => `/api/v2/files/${encodeURIComponent(id)}/content`;
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${Math.round(n / 102.4) / 10} KB`;
+  return `${Math.round(n / 104857.6) / 10} MB`;
+}
+
+function TriggerEmailCard({ email }: { email: NonNullable<RunDetail["trigger_email"]> }) {
+  return (
+    <section className="card" aria-labelledby="h-trigger-email">
+      <h2 id="h-trigger-email">Email that started this run</h2>
+      <dl className="facts">
+        <dt>From</dt>
+        <dd>
+          {email.sender_name ? `${email.sender_name} ` : ""}
+          <span className="mono">&lt;{email.sender}&gt;</span>
+        </dd>
+        <dt>To</dt>
+        <dd className="mono">{email.recipients.join(", ") || "—"}</dd>
+        {email.cc.length > 0 && (
+          <>
+            <dt>Cc</dt>
+            <dd className="mono">{email.cc.join(", ")}</dd>
+          </>
+        )}
+        <dt>Subject</dt>
+        <dd>{email.subject || <span className="muted">(no subject)</span>}</dd>
+        <dt>Date</dt>
+        <dd>{email.date ? when(email.date) : "—"}</dd>
+        {email.message_id && (
+          <>
+            <dt>Message-ID</dt>
+            <dd className="mono">{email.message_id}</dd>
+          </>
+        )}
+      </dl>
+      <h3>Body</h3>
+      {email.body ? (
+        <pre>{email.body}</pre>
+      ) : (
+        <p className="muted">No text body{email.html ? " (HTML only)" : ""}.</p>
+      )}
+      <h3>Attachments</h3>
+      {email.attachments.length === 0 ? (
+        <p className="muted">No attachments.</p>
+      ) : (
+        <ul>
+          {email.attachments.map((a) => (
+            <li key={`${a.file_id}-${a.name}`}>
+              <a href={fileUrl(a.file_id)} download={a.name}>
+                Download {a.name}
+              </a>{" "}
+              <span className="muted">
+                ({a.type}, {bytes(a.size)})
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function SentEmails({ emails }: { emails: RunDetail["emails_sent"] }) {
+  return (
+    <section className="card" aria-labelledby="h-emails-sent">
+      <h2 id="h-emails-sent">Emails sent</h2>
+      <ul className="timeline">
+        {emails.map((m) => (
+          <li key={m.id}>
+            <strong>{m.subject || "(no subject)"}</strong> to{" "}
+            <span className="mono">{[...m.to, ...m.cc].join(", ")}</span>{" "}
+            <span className={`badge ${m.status === "sent" ? "badge-Succeeded" : "badge-Failed"}`}>
+              {m.status}
+            </span>
+            <div className="muted">
+              {when(m.updated_at)}
+              {m.answer ? ` · relay: ${m.answer}` : ""}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
