@@ -14,6 +14,8 @@ import {
   createEngine,
   type Engine,
   type RunPage,
+  type SearchIndexerHandle,
+  startSearchIndexer,
   type WorkerPoolHandle,
 } from "../../src/engine/index.ts";
 import { countRunsByStatus, openStore, type Store } from "../../src/store/index.ts";
@@ -36,6 +38,10 @@ export async function createPlainrun(
   let store: Store | undefined;
   let engine: Engine | undefined;
   let pool: WorkerPoolHandle | undefined;
+  // PLAINRUN_BENCH_SEARCH_INDEXER=1: the server's text search indexer runs beside the workers
+  // (SQLite), as under `plainrun serve`, to show what indexing runs off the hot path costs.
+  const withIndexer = process.env.PLAINRUN_BENCH_SEARCH_INDEXER === "1";
+  let indexer: SearchIndexerHandle | undefined;
   let processId = "";
   let generation = 0;
   let stopped = false;
@@ -94,6 +100,7 @@ export async function createPlainrun(
 
     async startWorkers(concurrency: number, _onStart: OnStart) {
       pool = await engine!.startWorkers({ concurrency });
+      if (withIndexer) indexer = startSearchIndexer(store!, logger);
     },
 
     async enqueue(i: number) {
@@ -157,6 +164,8 @@ export async function createPlainrun(
       pool = undefined;
       engine = undefined;
       store = undefined;
+      await indexer?.stop();
+      indexer = undefined;
       if (p) await p.stop({ graceMs: 0 });
       if (e) await e.close();
       if (s) await s.close();

@@ -43,9 +43,8 @@ export async function listRuns(db: Db, f: RunFilter, dialect: DialectName) {
   let q = db.selectFrom("runs").select(SUMMARY_COLUMNS);
   if (candidates) {
     if (candidates.length === 0) return [];
-    q = q.where(
-      sql<boolean>`runs.rowid in (select value from json_each(${JSON.stringify(candidates)}))`,
-    );
+    // Literal rowids, so SQLite's planner knows how few they are and looks them up first.
+    q = q.where(sql<boolean>`runs.rowid in (${sql.join(candidates.map((r) => sql.lit(r)))})`);
   }
   if (f.processId !== undefined) q = q.where("process_id", "=", f.processId);
   if (f.statuses && f.statuses.length > 0) q = q.where("status", "in", f.statuses);

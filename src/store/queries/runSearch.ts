@@ -13,7 +13,7 @@ import type { Db } from "./db.ts";
 /** Runs indexed per transaction: small, so a write or a request never waits long for one. */
 export const SEARCH_BATCH = 500;
 /** Beyond this many index matches a text is common: the newest-first scan fills a page sooner. */
-const MAX_MATCHES = 5_000;
+const MAX_MATCHES = 1_000;
 /** Runs the index does not cover yet that a search reads one by one; beyond, it scans. */
 const MAX_UNINDEXED = 5_000;
 
