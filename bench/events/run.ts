@@ -5,6 +5,9 @@
  *   node --import tsx bench/events/run.ts [--runs 100] [--reps 3] [--rate 50]
  *     [--pg postgres://127.0.0.1:5432/test]
  *
+ * With PLAINRUN_BENCH_ROOT=DIR, the servers are DIR's (another checkout, built): the peer
+ * of a before/after comparison (before push, streams polled every 250 ms).
+ *
  * Servers are CHILD PROCESSES, as deployed (`node bin/plainrun.js serve`, executors in their
  * threads), with `--sse-poll 3600000`, so every event measured was pushed, never polled:
  * - sqlite: one server on a fresh data directory; streams on it ("same node");
@@ -31,7 +34,8 @@ const pgIdx = process.argv.indexOf("--pg");
 const PG =
   pgIdx >= 0 ? (process.argv[pgIdx + 1] as string) : "postgres://postgres@127.0.0.1:5432/test";
 const TARGET_P99_MS = 50;
-const NO_POLL = ["--sse-poll", "3600000"];
+// A server from before --sse-poll (PLAINRUN_BENCH_ROOT, see bench/lib/serve.ts) polls instead.
+const NO_POLL = process.env.PLAINRUN_BENCH_ROOT ? [] : ["--sse-poll", "3600000"];
 const ASK = 'ask "Go?" with choices "yes", "no" as the go\nsay "went {the go}"';
 
 const now = () => performance.timeOrigin + performance.now();

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ROOT = join(import.meta.dirname, "../..");
+// PLAINRUN_BENCH_ROOT: another checkout's server (built), to measure an old commit as a peer.
+const ROOT = process.env.PLAINRUN_BENCH_ROOT ?? join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/plainrun.js");
 
 export interface ServeChild {
