@@ -64,7 +64,9 @@ export function ProcessPage() {
       queryClient.invalidateQueries({ queryKey: ["process", id] });
       queryClient.invalidateQueries({ queryKey: ["versions", id] });
       queryClient.invalidateQueries({ queryKey: ["processes"] });
+      queryClient.invalidateQueries({ queryKey: ["test-suite"] });
     },
+    onError: () => queryClient.invalidateQueries({ queryKey: ["test-suite"] }),
   });
 
   if (process.isPending) return <p className="loading">Loading process…</p>;
@@ -149,12 +151,14 @@ export function ProcessPage() {
           >
             Publish
           </button>
+          <LastSuiteResult processId={p.id} />
           {notice && (
             <span role="status" className="muted">
               {notice}
             </span>
           )}
         </div>
+        <GateRefusal error={publish.error} />
         {refusedDiagnostics && refusedDiagnostics.length > 0 ? (
           <div className="error-note" role="alert">
             <p>
@@ -191,5 +195,58 @@ export function ProcessPage() {
       <EmailPanel process={p} />
       <ApiPanel process={p} />
     </>
+  );
+}
+
+/** The process's last suite result, beside Publish. */
+function LastSuiteResult({ processId }: { processId: string }) {
+  const overview = useQuery({
+    queryKey: ["test-suite"],
+    queryFn: () => ok(api.GET("/api/v2/test-suite")),
+  });
+  const mine = overview.data?.items.find((x) => x.id === processId);
+  if (!mine) return null;
+  if (mine.cases === 0)
+    return (
+      <Link className="muted" to={`/test-suite?process=${processId}`}>
+        Missing test cases
+      </Link>
+    );
+  if (!mine.last)
+    return (
+      <Link className="muted" to={`/test-suite?process=${processId}`}>
+        {mine.cases} test cases, not run yet
+      </Link>
+    );
+  const l = mine.last;
+  return (
+    <Link to={`/test-suite?run=${l.suite_run_id}`}>
+      Last tests: {l.passed} passed, {l.failed} failed, {l.error} error
+    </Link>
+  );
+}
+
+/** The publish gate's refusal: the cases that did not pass, and their suite run. */
+function GateRefusal({ error }: { error: unknown }) {
+  const problem =
+    error instanceof ApiError
+      ? (error.problem as {
+          suite_run_id?: string;
+          failing_cases?: { id: string; name: string; status: string }[];
+        })
+      : undefined;
+  if (!problem?.suite_run_id || !problem.failing_cases?.length) return null;
+  return (
+    <div className="error-note" role="alert" aria-label="Failing test cases">
+      <p>Publishing needs every test case to pass. These did not:</p>
+      <ul>
+        {problem.failing_cases.map((c) => (
+          <li key={c.id}>
+            {c.name}: {c.status}
+          </li>
+        ))}
+      </ul>
+      <Link to={`/test-suite?run=${problem.suite_run_id}`}>See the differences</Link>
+    </div>
   );
 }

@@ -12,9 +12,12 @@ export function ProcessSettings({
   onSaved: (p: Process) => void;
 }) {
   const [saved, setSaved] = useState(false);
+  const [gate, setGate] = useState(process.settings.test_gate === true);
   const update = useMutation({
-    mutationFn: (body: { settings?: { time_limit_ms: number }; starred_outputs?: string[] }) =>
-      ok(api.PATCH("/api/v2/processes/{id}", { params: { path: { id: process.id } }, body })),
+    mutationFn: (body: {
+      settings?: { time_limit_ms?: number; test_gate?: boolean };
+      starred_outputs?: string[];
+    }) => ok(api.PATCH("/api/v2/processes/{id}", { params: { path: { id: process.id } }, body })),
     onSuccess: (p) => {
       onSaved(p);
       setSaved(true);
@@ -51,6 +54,19 @@ export function ProcessSettings({
           </span>
         )}
       </form>
+      <div className="row">
+        <input
+          id="test-gate"
+          type="checkbox"
+          checked={gate}
+          onChange={(e) => {
+            setSaved(false);
+            setGate(e.target.checked);
+            update.mutate({ settings: { test_gate: e.target.checked } });
+          }}
+        />
+        <label htmlFor="test-gate">Publish only when every test case passes</label>
+      </div>
       <h3>Starred outputs</h3>
       {starred.length === 0 ? (
         <p className="muted">None: star an output on a run's page to mark the ones that matter.</p>

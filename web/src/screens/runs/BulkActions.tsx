@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useBulk } from "./RunsPage";
 
-type Action = "rerun" | "archive" | "unarchive" | "cancel";
+type Action = "rerun" | "archive" | "unarchive" | "cancel" | "add-test-case";
 const ACTIONS: { action: Action; label: string; past: string }[] = [
   { action: "rerun", label: "Re-run", past: "re-run" },
   { action: "archive", label: "Archive", past: "archived" },
@@ -17,15 +17,22 @@ interface Outcome {
     id: string;
     ok: boolean;
     run?: { id: string } | undefined;
+    test_case?: { id: string; name: string; process_id: string } | undefined;
     error?: { message: string } | undefined;
   }[];
 }
+
+const ADD_TEST_CASE = {
+  action: "add-test-case" as const,
+  label: "Add Test Case",
+  past: "added as a test case",
+};
 
 export function BulkActions({ selected, onDone }: { selected: string[]; onDone: () => void }) {
   const bulk = useBulk();
   const [outcome, setOutcome] = useState<Outcome>();
   const none = selected.length === 0;
-  const act = (a: (typeof ACTIONS)[number]) =>
+  const act = (a: { action: Action; label: string; past: string }) =>
     bulk.mutate(
       { action: a.action, ids: selected },
       {
@@ -56,14 +63,14 @@ export function BulkActions({ selected, onDone }: { selected: string[]; onDone: 
             {a.label}
           </button>
         ))}
-        <span title="Test cases arrive with the Test Suite">
-          <button type="button" disabled aria-describedby="test-case-note">
-            Add Test Case
-          </button>
-        </span>
-        <span id="test-case-note" className="visually-hidden">
-          Test cases arrive with the Test Suite.
-        </span>
+        <button
+          type="button"
+          disabled={none || bulk.isPending}
+          onClick={() => act(ADD_TEST_CASE)}
+          title="Keep each selected Succeeded run as a test case of its process"
+        >
+          Add Test Case
+        </button>
         <button
           type="button"
           className="danger"
@@ -82,6 +89,14 @@ export function BulkActions({ selected, onDone }: { selected: string[]; onDone: 
                 {r.ok ? (
                   <>
                     {outcome.label}
+                    {r.test_case && (
+                      <>
+                        {" "}
+                        <Link to={`/test-suite?process=${r.test_case.process_id}`}>
+                          {`"${r.test_case.name}"`}
+                        </Link>
+                      </>
+                    )}
                     {r.run && r.run.id !== r.id && (
                       <>
                         {" "}

@@ -220,7 +220,7 @@ export function useBulk() {
       action,
       ids,
     }: {
-      action: "rerun" | "archive" | "unarchive" | "cancel";
+      action: "rerun" | "archive" | "unarchive" | "cancel" | "add-test-case";
       ids: string[];
     }) =>
       ok(
