@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { runLocally } from "../../src/cli/localRun.ts";
 import type { Mailer, WorkerPoolHandle } from "../../src/engine/index.ts";
 import { relayMailer } from "../../src/engine/index.ts";
 import { createTestEngine, publishedProcess, type TestEngine } from "../helpers/engines.ts";
@@ -263,5 +264,19 @@ describe.each(dialects)("a process sends email on %s", (dialect) => {
       expect.objectContaining({ status: "unknown" }),
     ]);
     expect(relay.received).toHaveLength(1);
+  });
+});
+
+describe("plainrun run", () => {
+  it("logs the email it would send, sends nothing, and goes on", async () => {
+    const view = await runLocally(
+      'send an email to "a@example.com"\n  the subject is "hi"\nsay "after"\n',
+      { inputs: {}, nextAnswer: async () => null, timeLimitMs: 10_000 },
+    );
+    expect(view.status).toBe("Succeeded");
+    expect(view.log).toEqual([
+      "(not sent: plainrun run sends no email) email to a@example.com: hi",
+      "after",
+    ]);
   });
 });
