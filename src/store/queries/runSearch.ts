@@ -3,7 +3,7 @@
 // its own small transactions) and never by the transactions that store, execute and finish
 // runs, so the hot path writes nothing more. A search asks the index for the runs whose
 // text contains the words, adds the runs it has not indexed yet (the newest, and those
-// that were not final when indexed, whose outputs may have come since), and the query keeps
+// that were not final when it met them, indexed once they are), and the query keeps
 // its LIKE on search_text: the index only narrows, the answer is the same as a scan's.
 // PostgreSQL has no such index yet: its searches scan (listRuns.ts).
 import { sql } from "kysely";
@@ -33,7 +33,7 @@ function textsJson(rows: readonly RowText[]): string {
 }
 
 /**
- * Indexes up to `batch` runs: first those indexed before they were final that are final (or
+ * Indexes up to `batch` runs: first those noted before they were final that are final (or
  * gone) now, then the runs stored since the last call (by rowid, SQLite's insert order).
  * Call it inside a write transaction; returns how many runs it indexed (0: up to date).
  */
@@ -63,9 +63,14 @@ export async function indexRunSearch(db: Db, batch = SEARCH_BATCH): Promise<numb
     select rowid as rid, status, search_text from runs where rowid > ${last}
     order by rowid limit ${room}`.execute(db);
   if (fresh.rows.length === 0) return done.rows.length;
+  // A run not final yet is only noted: searches read it directly until it is, and it is
+  // indexed once, with its outputs (under a steady stream of runs, most are new here).
+  const isFinal = (r: RowText) => (FINAL_STATUSES as readonly unknown[]).includes(r.status);
   await sql`insert into run_search (rowid, text)
-    select cast(key as integer), value from json_each(${textsJson(fresh.rows)})`.execute(db);
-  const open = fresh.rows.filter((r) => !(FINAL_STATUSES as readonly unknown[]).includes(r.status));
+    select cast(key as integer), value from json_each(${textsJson(fresh.rows.filter(isFinal))})`.execute(
+    db,
+  );
+  const open = fresh.rows.filter((r) => !isFinal(r));
   if (open.length > 0) {
     await sql`insert or ignore into run_search_pending (rid)
       select value from json_each(${JSON.stringify(open.map((r) => r.rid))})`.execute(db);
