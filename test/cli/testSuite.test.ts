@@ -95,7 +95,7 @@ describe("plainrun test", () => {
     expect((await plainrun(["processes", "publish", "greet", ...store])).stdout).toMatch(
       /Published greet v1/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it("refuses bad flags with a clear sentence", async () => {
     const stage = await plainrun(["test", "--stage", "live", ...store]);
