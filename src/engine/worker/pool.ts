@@ -2,9 +2,9 @@
 // interpreter, renews its leases (which also carries cross-process cancel requests),
 // checkpoints long runs, takes over runs whose worker died, and on stop hands its runs
 // back. See docs in index.ts for the recovery choice.
-import { type ExecState, notStarted, runSlice, start } from "../../interpreter/index.ts";
+import { type ExecState, notStarted, runSlice } from "../../interpreter/index.ts";
 import type { RunLimits } from "../../interpreter/limits.ts";
-import type { DateOrder, ErrorInfo, FileHost, Value } from "../../interpreter/types.ts";
+import type { DateOrder, ErrorInfo, FileHost } from "../../interpreter/types.ts";
 import {
   type ClaimedRun,
   claimByIds,
@@ -33,6 +33,7 @@ import {
   type SegmentWrite,
   segmentWrite,
 } from "./runWrites.ts";
+import { heldRun, startingState } from "./startingState.ts";
 
 export interface Logger {
   warn(obj: object, msg?: string): void;
@@ -414,15 +415,9 @@ export class WorkerPool implements WorkerPoolHandle {
   private sliceInline(row: ClaimedRun, now: number): Inline | undefined {
     const compiled = this.cache.peek(row.source_hash);
     if (!compiled || compiled.errors.length > 0) return;
-    const held: HeldRun = {
-      id: row.id,
-      owner: this.workerId,
-      timeUsedBefore: row.time_used_ms,
-      segmentStart: now,
-      inputsJson: row.inputs,
-    };
+    const held = heldRun(row, this.workerId, now);
     const program = compiled.program;
-    const state = start(program, JSON.parse(row.input_values) as Record<string, Value>);
+    const state = startingState(row, program);
     const progress = progressOf(state);
     const status = runSlice(program, state, {
       files: noFiles,
@@ -527,13 +522,7 @@ export class WorkerPool implements WorkerPoolHandle {
   }
 
   private launch(row: ClaimedRun, recovered: boolean, started?: Started): void {
-    const held: HeldRun = started?.held ?? {
-      id: row.id,
-      owner: this.workerId,
-      timeUsedBefore: row.time_used_ms,
-      segmentStart: Date.now(),
-      inputsJson: row.inputs,
-    };
+    const held = started?.held ?? heldRun(row, this.workerId, Date.now());
     const e: Execution = {
       held,
       signal: { aborted: row.cancel_requested === 1 },
@@ -588,9 +577,7 @@ export class WorkerPool implements WorkerPoolHandle {
         state = started.state;
         progress = started.progress;
       } else {
-        state = row.exec_state
-          ? (JSON.parse(row.exec_state) as ExecState)
-          : start(program, JSON.parse(row.input_values) as Record<string, Value>);
+        state = startingState(row, program);
         progress = progressOf(state);
       }
       const fileIds = row.file_ids === "[]" ? [] : (JSON.parse(row.file_ids) as string[]);
