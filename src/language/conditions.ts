@@ -34,13 +34,67 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
 
   function parseCondition(c: Cursor, whose: Mode): Condition {
     let left = parseAnd(c, whose);
-    while (c.isWord("or") && continues(c, whose)) {
+    while (c.isWord("or") && (continues(c, whose) || startsLiteral(c.peek(1)))) {
+      const more = orValue(c, left, whose);
+      if (more) {
+        left = more;
+        continue;
+      }
       c.advance(1);
       c.grow();
       const right = parseAnd(c, whose);
       left = { kind: "or", left, right, span: spanOf(left.span, right.span) };
     }
     return left;
+  }
+
+  function startsLiteral(t: Token | undefined): boolean {
+    return t?.kind === "text" || t?.kind === "number";
+  }
+
+  /**
+   * `the status is "open" or "pending"`: a value alone after `or` (a text or a number,
+   * then the end of the condition) is one more option of the `is` before it, not the
+   * condition `"pending"` (always true). After any other comparison it is an error with
+   * the rewrites; null when a condition follows `or`.
+   */
+  function orValue(c: Cursor, left: Condition, whose: Mode): Condition | null {
+    if (!startsLiteral(c.peek(1))) return null;
+    const mark = c.mark();
+    const or = c.next();
+    const value = parseRight(c, whose);
+    const n = c.peek();
+    const ends =
+      n === undefined ||
+      (n.kind === "punct" && (n.text === ")" || n.text === ",")) ||
+      (n.kind === "word" && (n.lower === "then" || n.lower === "or"));
+    if (!ends) {
+      c.reset(mark);
+      return null;
+    }
+    const span = spanOf(left.span, value.span);
+    if (left.kind === "compare" && left.op === "is") {
+      return {
+        kind: "oneOf",
+        subject: left.left,
+        options: [left.right, value],
+        negated: false,
+        span,
+      };
+    }
+    if (left.kind === "oneOf" && !left.negated) {
+      return { ...left, options: [...left.options, value], span };
+    }
+    if (whose) {
+      // In a filter a quoted word alone may be a field (`whose "paid"`): left as it was.
+      c.reset(mark);
+      return null;
+    }
+    const written = c.lineText.slice(left.span.col - 1, value.span.endCol - 1);
+    return c.fail(
+      `'${written}' reads as a condition joined by 'or' to the value alone after it, which is no condition: repeat the comparison after '${or.text}' (as in 'the total is over 100 or the total is under 5'), or for several values write 'is one of A or B' / 'is neither A nor B'`,
+      span,
+    );
   }
 
   function parseAnd(c: Cursor, whose: Mode): Condition {
@@ -348,12 +402,24 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
     return null;
   }
 
+  /** A text or a number alone is always true or always false: never a condition. */
+  function literalCondition(c: Cursor, left: Expr): void {
+    if (left.kind !== "text" && left.kind !== "number") return;
+    c.fail(
+      `${c.lineText.slice(left.span.col - 1, left.span.endCol - 1)} alone is not a condition (it would always hold, or never): compare it, as in 'the status is "open"'`,
+      left.span,
+    );
+  }
+
   function parseComparison(c: Cursor, whose: Mode): Condition {
     const left: Expr = whose ? parseItemField(c) : parseExpr(c);
     if (!whose) orderingInName(c, left);
     const t = c.peek();
     const truthy: Condition = { kind: "truthy", subject: left, span: left.span };
-    if (!t) return truthy;
+    if (!t) {
+      literalCondition(c, left);
+      return truthy;
+    }
     const phrase = matchPhrase(c);
     if (!phrase) {
       if (t.kind === "word" && (t.lower === "does" || t.lower === "do")) {
@@ -361,6 +427,7 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
       }
       if (t.kind === "word") missingIs(c, t);
       misspeltInName(c, left);
+      literalCondition(c, left);
       return truthy;
     }
     const m = phrase.means;

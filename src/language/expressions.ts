@@ -90,11 +90,32 @@ export function parseArith(c: Cursor, minPrec: number): Expr {
   for (;;) {
     const op = peekOperator(c);
     if (!op || PRECEDENCE[op.op] <= minPrec) return left;
+    if (op.op === "+" || op.op === "-") percentAfter(c, left, op.width);
     c.advance(op.width);
     c.grow();
     const right = parseArith(c, PRECEDENCE[op.op]);
     left = { kind: "binary", op: op.op, left, right, span: spanOf(left.span, right.span) };
   }
+}
+
+/**
+ * `the price - 10%` is 10% off to some (a calculator) and minus 0.1 to others (a
+ * spreadsheet): refused with both rewrites. `10% of the price` and `5% + 10%` are fine.
+ */
+function percentAfter(c: Cursor, left: Expr, width: number): void {
+  const p = c.peek(width);
+  if (p?.kind !== "number" || !p.lower.endsWith("%") || c.isWord("of", width + 1)) return;
+  const before = c.lineText.slice(left.span.col - 1, left.span.endCol - 1);
+  if (/%\s*$/.test(before)) return;
+  const sign = c.peek()!.text;
+  const rest = sign === "-" || sign === "minus" ? "off" : "on top";
+  const pct = p.text;
+  const factor = fromPercent(p.lower);
+  c.fail(
+    `'${before} ${sign} ${pct}' is ambiguous: for ${pct} of it ${rest}, write '${before} ${sign === "minus" ? "minus" : sign} ${pct} of ${before}'; to ${sign === "-" || sign === "minus" ? "subtract" : "add"} the number ${factor}, write ${factor}`,
+    spanOf(left.span, p),
+    `${before} ${sign} ${pct} of ${before}`,
+  );
 }
 
 function parseUnary(c: Cursor): Expr {

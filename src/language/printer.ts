@@ -325,7 +325,9 @@ export function printCondition(c: Condition, whose = false): string {
         ? paren(printCondition(c.left, whose))
         : printCondition(c.left, whose);
       const r = printCondition(c.right, whose);
-      return `${l} or ${c.right.kind === "or" ? paren(r) : r}`;
+      // A quoted or numeric word alone after `or` is one more option of an `is` before it.
+      const lone = c.right.kind === "truthy" && /^["\d]/.test(r);
+      return `${l} or ${c.right.kind === "or" || lone ? paren(r) : r}`;
     }
   }
 }

@@ -309,7 +309,10 @@ function condArb(expr: fc.Arbitrary<Expr>, whose: boolean): fc.Arbitrary<Conditi
         span,
       }),
     ),
-    left.map((subject): Condition => ({ kind: "truthy", subject, span })),
+    // A text or a number alone is refused as a condition (it always holds, or never).
+    left
+      .filter((subject) => subject.kind !== "text" && subject.kind !== "number")
+      .map((subject): Condition => ({ kind: "truthy", subject, span })),
   );
   const lvl1: fc.Arbitrary<Condition> = fc.oneof(
     { weight: 3, arbitrary: atom },
