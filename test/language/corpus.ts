@@ -382,4 +382,34 @@ export const CORPUS: Intent[] = [
       "remove the tags from the tags\nsay the count of the tags",
     ],
   },
+  {
+    intent: "rounding a price up and to a step",
+    log: ["72", "70"],
+    sources: [
+      "say the score rounded up\nsay the score rounded down to the nearest ten",
+      "say 71.1 rounded up\nsay the score rounded to the nearest ten",
+      "the x is 71.01\nround the x up\nsay the x\nsay the score rounded to the nearest multiple of 10",
+      "the x is the score - 0.5\nround up the x\nsay the x\nsay the score rounded down to the nearest 10",
+    ],
+  },
+  {
+    intent: "a status that is neither of two",
+    log: ["yes"],
+    sources: [
+      'if the order\'s status is neither "closed" nor "held" then say "yes"',
+      'if neither the order\'s status is "closed" nor the order\'s status is "held" then say "yes"',
+      'unless the order\'s status is "closed" or "held" then say "yes"',
+      'if the order\'s status is "open" or "new" then say "yes"',
+    ],
+  },
+  {
+    intent: "a tag inserted first",
+    log: ["urgent, vip and new"],
+    sources: [
+      'insert "urgent" at position 1 in the tags\nsay the tags',
+      'insert "urgent" at the start of the tags\nsay the tags',
+      'prepend "urgent" to the tags\nsay the tags',
+      'insert "urgent" at the beginning of the tags\nsay the tags',
+    ],
+  },
 ];
