@@ -31,6 +31,7 @@ import { newId } from "./ids.ts";
 import { checkJsonDepth } from "./inputs.ts";
 import type { EngineLimits } from "./limits.ts";
 import type { RunStarter } from "./startRun.ts";
+import { stateJson } from "./storedJson.ts";
 import {
   type Run,
   type RunDetail,
@@ -372,10 +373,12 @@ export class RunService {
     } catch (err) {
       throw new EngineError("invalid", err instanceof Error ? err.message : String(err));
     }
+    const saved = stateJson(state);
+    if ("error" in saved) throw new EngineError("invalid", saved.error);
     const ok = await this.change(
       row,
       { statuses: ["AwaitingAnswer"], eventSeq: row.event_seq },
-      { status: "Pending", exec_state: JSON.stringify(state), question: null },
+      { status: "Pending", exec_state: saved.json, question: null },
       [
         { type: "answer", data: { answer: value, by: actor.by ?? null } },
         { type: "status", data: { status: "Pending", from: "AwaitingAnswer" } },

@@ -6,6 +6,7 @@
 // notifications (new runs, answers, cancels) are posted to the executors
 // (executor/forward.ts).
 
+import type { RunLimits } from "../interpreter/limits.ts";
 import type { DateOrder } from "../interpreter/types.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { createEngine, type Engine } from "./engine.ts";
@@ -33,6 +34,8 @@ export interface ServerEngineOptions {
     mail?: MailSettings;
     /** How numeric dates read when a process does not say. */
     dateOrder?: DateOrder | undefined;
+    /** Bounds on each run's values, the same in executors and on this thread. */
+    runLimits?: Partial<RunLimits> | undefined;
   };
 }
 
@@ -95,6 +98,7 @@ export async function openServerEngine(opts: ServerEngineOptions): Promise<Serve
         watchdogMs: w.watchdogMs,
         mail: w.mail,
         dateOrder: w.dateOrder,
+        ...(w.runLimits ? { runLimits: w.runLimits } : {}),
       });
       // Awaited by `started`; a failure meanwhile must not count as unhandled.
       starting.catch(() => {});
@@ -103,6 +107,7 @@ export async function openServerEngine(opts: ServerEngineOptions): Promise<Serve
         concurrency: w.concurrency,
         logger: opts.logger,
         dateOrder: w.dateOrder,
+        ...(w.runLimits ? { runLimits: w.runLimits } : {}),
         ...(w.mail ? { mail: w.mail } : {}),
       });
     }

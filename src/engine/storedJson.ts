@@ -62,6 +62,32 @@ export function storeJson(value: unknown, tooLarge: (chars: string) => unknown):
 }
 
 /**
+ * The state's JSON text, to store for resuming it (a checkpoint, a question, a hand-back), or
+ * why it cannot be stored: it is never a placeholder (the run could not resume from one), and
+ * serializing it never throws out of here. The interpreter's bounds keep it far below
+ * MAX_STORED_CHARS; a state that passes them anyway (one read back from before a bound)
+ * ends the run instead (worker/runWrites.ts), or refuses the answer that would store it.
+ */
+export function stateJson(state: unknown): { json: string } | { error: string } {
+  let json: string;
+  try {
+    json = JSON.stringify(state);
+  } catch (e) {
+    const why =
+      e instanceof RangeError && /call stack/i.test(e.message)
+        ? "it nests too deep"
+        : "it is too large";
+    return { error: `The run's state could not be saved: ${why}.` };
+  }
+  if (json.length > MAX_STORED_CHARS) {
+    return {
+      error: `The run's state could not be saved: it is ${mb(json.length)} of JSON, more than ${mb(MAX_STORED_CHARS)}.`,
+    };
+  }
+  return { json };
+}
+
+/**
  * Parses stored JSON text; text that does not parse or passes MAX_STORED_CHARS reads as
  * `placeholder(reason)`, and parts nested too deep read as TOO_DEEP. Never throws.
  */

@@ -183,6 +183,7 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
     },
     () => measureState(state),
     m,
+    opts.stopBy,
   );
   // The process's own date order wins over the host's (a server's --date-order).
   const restoreOrder = installDateOrder(compiled(program).dateOrder ?? opts.dateOrder ?? null);
@@ -320,6 +321,7 @@ function sliceWithin(program: Program, state: ExecState, opts: SliceOptions): Ex
     }
     if (e instanceof RunError) return end(state, "Failed", line, e.message);
     if (e instanceof Interrupt) {
+      if (e.reason === "Abandoned") throw e;
       if (e.reason === "Cancelled") return end(state, "Cancelled", line, null);
       return end(state, "TimedOut", line, "the run passed its time limit");
     }

@@ -47,21 +47,36 @@ export class BoundError extends RunError {}
 /** The bounds in force (set by runSlice for the slice it runs). */
 export let limits: Readonly<RunLimits> = DEFAULT_RUN_LIMITS;
 
-/** Why a statement stopped inside a long loop: the run's deadline passed, or it was cancelled. */
+/**
+ * Why a statement stopped inside a long loop: the run's deadline passed, it was cancelled,
+ * or the slice's hard end (SliceOptions.stopBy) passed.
+ */
 export class Interrupt extends Error {
-  constructor(readonly reason: "TimedOut" | "Cancelled") {
-    super(reason === "TimedOut" ? "the run passed its time limit" : "the run was cancelled");
+  constructor(readonly reason: "TimedOut" | "Cancelled" | "Abandoned") {
+    super(
+      reason === "TimedOut"
+        ? "the run passed its time limit"
+        : reason === "Cancelled"
+          ? "the run was cancelled"
+          : "the slice passed its hard end",
+    );
     this.name = "Interrupt";
   }
 }
 
 interface Clock {
   deadline: number | undefined;
+  stopBy: number | undefined;
   signal: { readonly aborted: boolean } | undefined;
   /** Called at each look at the clock (the runner measures the state there). */
   onLook: (() => void) | undefined;
 }
-let clock: Clock = { deadline: undefined, signal: undefined, onLook: undefined };
+let clock: Clock = {
+  deadline: undefined,
+  stopBy: undefined,
+  signal: undefined,
+  onLook: undefined,
+};
 /** Work units left before the next look at the clock. */
 let credit = 0;
 const CREDIT = 1 << 16;
@@ -100,6 +115,7 @@ export function install(
   onLook?: () => void,
   onFull?: () => void,
   grownSoFar?: { grown: number; room: number },
+  stopBy?: number,
 ): () => void {
   const prevLimits = limits;
   const prevClock = clock;
@@ -109,7 +125,7 @@ export function install(
   grown = grownSoFar?.grown ?? 0;
   room = grownSoFar?.room ?? Number.POSITIVE_INFINITY;
   limits = l === undefined ? DEFAULT_RUN_LIMITS : { ...DEFAULT_RUN_LIMITS, ...l };
-  clock = { deadline, signal, onLook };
+  clock = { deadline, stopBy, signal, onLook };
   credit = CREDIT;
   return () => {
     limits = prevLimits;
@@ -129,7 +145,9 @@ export function spend(units: number): void {
   if (credit > 0) return;
   credit = CREDIT;
   if (clock.signal?.aborted) throw new Interrupt("Cancelled");
-  if (clock.deadline !== undefined && Date.now() >= clock.deadline) throw new Interrupt("TimedOut");
+  const now = Date.now();
+  if (clock.deadline !== undefined && now >= clock.deadline) throw new Interrupt("TimedOut");
+  if (clock.stopBy !== undefined && now >= clock.stopBy) throw new Interrupt("Abandoned");
   clock.onLook?.();
 }
 

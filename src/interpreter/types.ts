@@ -134,4 +134,11 @@ export interface SliceOptions {
    * written day first`): `day` or `month` first. Unset: they are refused with a hint.
    */
   dateOrder?: DateOrder | undefined;
+  /**
+   * A hard end for this slice (epoch ms): a statement still executing then is abandoned
+   * half-way and runSlice throws an Interrupt with reason "Abandoned". The state is then
+   * half-changed: the caller must throw it away (the engine's inline slices, which begin
+   * from a fresh state, do).
+   */
+  stopBy?: number;
 }

@@ -22,6 +22,13 @@ const POISON = [
   "  add the iteration / 7 to the rows",
   'say "done"',
 ].join("\n");
+// One statement that takes minutes (50,000 × 100,000 comparisons, the lists given as inputs
+// so that it is the first statement): it holds its executor's event loop all along.
+const LONG_STATEMENT = 'the hits are the rows whose n is one of the ys\nsay "done"';
+const LONG_INPUTS = {
+  rows: Array.from({ length: 50_000 }, () => ({ n: 5 })),
+  ys: Array.from({ length: 100_000 }, () => 1),
+};
 // Executes until cancelled, so it is still executing when the poison kills their executor.
 const ENDLESS = [
   "the n is 0",
@@ -61,8 +68,8 @@ class Api {
     await this.call("POST", `/processes/${name}/publish`);
   }
 
-  async start(process: string): Promise<string> {
-    return (await this.call<{ id: string }>("POST", "/runs", { process })).id;
+  async start(process: string, inputs?: Record<string, unknown>): Promise<string> {
+    return (await this.call<{ id: string }>("POST", "/runs", { process, inputs })).id;
   }
 
   run(id: string): Promise<RunView> {
@@ -163,6 +170,7 @@ describe("a run that exhausts its executor's memory (SQLite)", () => {
     await api.publish("poison", POISON);
     await api.publish("endless", ENDLESS);
     await api.publish("hello", 'say "hi"');
+    await api.publish("long", LONG_STATEMENT);
   }, 90_000);
   afterAll(async () => {
     await stopServer(server);
@@ -185,6 +193,18 @@ describe("a run that exhausts its executor's memory (SQLite)", () => {
     expect(health.failures).toEqual([]);
     expect(health.answers).toBeGreaterThan(0);
     expect(alive(server)).toBe(true);
+  }, 330_000);
+
+  it("is cancelled at once, without waiting for the statement to end", async () => {
+    const id = await api.start("long", LONG_INPUTS);
+    // Running: its claim committed and its first statement, the long one, began.
+    const running = await api.waitFor(id, (r) => r.status !== "Pending");
+    expect(running.status).toBe("Running");
+    await api.call("POST", `/runs/${id}/cancel`);
+    // Before the statement ends or the watchdog (10 s of a held event loop) stops it.
+    const run = await api.waitFinal(id);
+    expect(run.status, run.error?.message).toBe("Cancelled");
+    expect(run.log).toEqual([]);
   }, 330_000);
 
   it("fails only the guilty run when others shared its executor: they are executed again alone", async () => {
@@ -213,6 +233,49 @@ describe("a run that exhausts its executor's memory (SQLite)", () => {
     expect(health.failures).toEqual([]);
     expect(alive(server)).toBe(true);
   }, 400_000);
+});
+
+describe("an executor that stops answering (SQLite)", () => {
+  let dir: string;
+  let server: Served;
+  let api: Api;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "plainrun-isolation-"));
+    const key = await createKey(["--data-dir", dir]);
+    // The test hook blocks the executor thread for good once a run logs this line (as a
+    // statement stuck in native code would): only the watchdog can end it.
+    server = await serve(["--data-dir", dir, "--executor-watchdog", "2000"], {
+      PLAINRUN_TEST_HANG_AFTER_LOG: "hang now",
+    });
+    api = new Api(server.url, key);
+    await api.publish("stuck", `say "hang now"\n${ENDLESS}`);
+    await api.publish("hello", 'say "hi"');
+  }, 90_000);
+  afterAll(async () => {
+    await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it("is failed by the watchdog when its executor stops answering; the server goes on", async () => {
+    const health = pollHealth([server.url]);
+    try {
+      const stuck = await api.waitFinal(await api.start("stuck"));
+      expect(stuck.status).toBe("Failed");
+      expect(stuck.error?.message).toBe(
+        "The run was stopped: it kept its executor busy without a pause for more than 2 s.",
+      );
+      expect(await api.statusEvents(stuck.id)).toEqual(["Pending", "Running", "Failed"]);
+      // The executor was replaced.
+      const next = await api.waitFinal(await api.start("hello"));
+      expect(next.status).toBe("Succeeded");
+    } finally {
+      await health.stop();
+    }
+    expect(health.failures).toEqual([]);
+    expect(health.answers).toBeGreaterThan(0);
+    expect(alive(server)).toBe(true);
+  }, 330_000);
 });
 
 describe("a run that exhausts its executor's memory, two servers on one PostgreSQL database", () => {

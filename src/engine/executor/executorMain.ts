@@ -3,7 +3,7 @@
 // handed, stop when told.
 import v8 from "node:v8";
 import vm from "node:vm";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import pino from "pino";
 import { openStore, type Store } from "../../store/index.ts";
 import type { EngineBus, RunEventNotice } from "../bus.ts";
@@ -40,7 +40,47 @@ if (!port) throw new Error("executorMain runs in a worker thread");
 
 const listeners = new Map<string, Set<(payload: string) => void>>();
 const post = (m: FromExecutor) => port?.postMessage(m);
+const deliver = (channel: string, payload: string) => {
+  for (const fn of listeners.get(channel) ?? []) fn(payload);
+};
 
+/**
+ * Cancel requests (see ExecutorData.cancelFlag): heard on the event loop when it is free, and
+ * taken synchronously by pollCancels() when the flag moved, which the worker pool calls each
+ * time the interpreter looks at a run's cancel signal, inside long statements too.
+ */
+function cancels(channel: string): () => void {
+  const flag = new Int32Array(opts.cancelFlag);
+  let seen = 0;
+  opts.cancelPort.on("message", (id: string) => deliver(channel, id));
+  return () => {
+    const now = Atomics.load(flag, 0);
+    if (now === seen) return;
+    seen = now;
+    for (
+      let m = receiveMessageOnPort(opts.cancelPort);
+      m;
+      m = receiveMessageOnPort(opts.cancelPort)
+    ) {
+      deliver(channel, m.message as string);
+    }
+  };
+}
+
+/**
+ * A test hook, off unless PLAINRUN_TEST_HANG_AFTER_LOG is set: once a run has logged that
+ * line, this thread blocks (as a statement stuck in native code would), so the watchdog
+ * can be tested. Never set it on a real server.
+ */
+function testHang(): ((state: { log: readonly string[] }) => void) | undefined {
+  const line = process.env.PLAINRUN_TEST_HANG_AFTER_LOG;
+  if (!line) return undefined;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  return (state) => {
+    if (!state.log.includes(line)) return;
+    for (;;) Atomics.wait(cell, 0, 0, 100);
+  };
+}
 /**
  * The memory bound, enforced here rather than by V8 alone: when the live heap passes it (checked
  * between slices, after a full collection), the thread exits with MEMORY_EXIT_CODE. V8's own
@@ -87,9 +127,11 @@ async function main() {
       },
     },
   };
+  const pollCancels = cancels(opened.channels.cancel);
   // Its supervisor announces this thread's events to other processes, once posted.
   const engine = createEngine({ store, logger, announceEvents: false });
   postEvents(engine.bus);
+  const hang = testHang();
   const pool = await engine.startWorkers({
     concurrency: opts.concurrency,
     logger,
@@ -97,6 +139,9 @@ async function main() {
     claim: opts.claim,
     dateOrder: opts.dateOrder,
     onInline: (ids) => post({ type: "inline", ids: ids ? [...ids] : null }),
+    pollCancels,
+    ...(hang ? { afterSlice: hang } : {}),
+    ...(opts.runLimits ? { runLimits: opts.runLimits } : {}),
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
     ...(opts.mail ? { mail: opts.mail } : {}),
@@ -104,7 +149,7 @@ async function main() {
   const beat = setInterval(() => post({ type: "beat" }), opts.beatMs);
   port?.on("message", (m: ToExecutor) => {
     if (m.type === "notify") {
-      for (const fn of listeners.get(m.channel) ?? []) fn(m.payload);
+      deliver(m.channel, m.payload);
       return;
     }
     if (m.type === "adopt") {
@@ -127,6 +172,7 @@ async function main() {
         } finally {
           logger.flush();
           post({ type: "stopped" });
+          opts.cancelPort.close();
           port?.close();
         }
       })();

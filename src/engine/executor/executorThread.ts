@@ -2,7 +2,8 @@
 // under V8 resource limits, so a run that exhausts memory ends this thread, never the
 // process. It beats every beatMs; the supervisor (executors.ts) terminates it when the beats
 // stop for watchdogMs (a statement holding its event loop) and treats that as a death.
-import type { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import type { RunLimits } from "../../interpreter/limits.ts";
 import type { RunEventNotice } from "../bus.ts";
 import { startModuleWorker } from "../moduleWorker.ts";
 import type { MailSettings } from "../worker/outbox.ts";
@@ -34,7 +35,20 @@ export interface ExecutorData {
   mail?: MailSettings | undefined;
   /** How numeric dates read when a process does not say (the server's --date-order). */
   dateOrder?: "day" | "month" | undefined;
+  /** Bounds on each run's values, as the engine's inline workers apply them (WorkerOptions.runLimits). */
+  runLimits?: Partial<RunLimits> | undefined;
+  /**
+   * Cancel requests that reach the run even inside one long statement: the supervisor posts
+   * the run id on `cancelPort`, then adds 1 to `cancelFlag[0]`; the interpreter's look at the
+   * cancel signal (between statements and inside long ones) reads the flag, and when it moved
+   * takes the ids from the port synchronously (receiveMessageOnPort).
+   */
+  cancelFlag: SharedArrayBuffer;
+  cancelPort: MessagePort;
 }
+
+/** What startExecutor fills in itself. */
+export type ExecutorStart = Omit<ExecutorData, "cancelFlag" | "cancelPort">;
 
 /** The exit code of an executor that passed its memory bound. */
 export const MEMORY_EXIT_CODE = 87;
@@ -71,6 +85,8 @@ export interface ExecutorHandle {
   readonly died: Promise<DeathReason>;
   /** Sends a store notification to the thread. */
   notify(channel: string, payload: string): void;
+  /** Cancels a run it executes, even in the middle of a statement (see ExecutorData.cancelFlag). */
+  cancel(runId: string): void;
   /** Has it take over and execute one run held by `from`; rejects if it dies meanwhile. */
   adopt(runId: string, from: string): Promise<boolean>;
   /** Stops claiming, lets runs finish for graceMs, hands the rest back, ends the thread. */
@@ -80,13 +96,18 @@ export interface ExecutorHandle {
 const MODULE = new URL("./executorMain.ts", import.meta.url);
 
 export function startExecutor(
-  data: ExecutorData,
+  start: ExecutorStart,
   limits: ExecutorLimits,
   /** The run events the executor committed (see executorMain.ts). */
   onEvents: (notices: RunEventNotice[]) => void = () => {},
 ): Promise<ExecutorHandle> {
+  const cancels = new MessageChannel();
+  const cancelFlag = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelFlag);
+  const data: ExecutorData = { ...start, cancelFlag, cancelPort: cancels.port2 };
   const worker: Worker = startModuleWorker(MODULE, {
     workerData: data,
+    transferList: [cancels.port2],
     resourceLimits: { maxOldGenerationSizeMb: hardLimitMb(limits.memoryMb) },
   });
   let stopping = false;
@@ -109,6 +130,7 @@ export function startExecutor(
   });
   const died = exited.then((code) => {
     clearInterval(watchdog);
+    cancels.port1.close();
     const why: DeathReason =
       code === MEMORY_EXIT_CODE
         ? { kind: "memory", limitMb: limits.memoryMb }
@@ -170,6 +192,11 @@ export function startExecutor(
         died: died.then((r) => (stopping ? new Promise<DeathReason>(() => {}) : r)),
         notify(channel, payload) {
           worker.postMessage({ type: "notify", channel, payload } satisfies ToExecutor);
+        },
+        cancel(runId) {
+          // The message first: the thread reads the port once it sees the flag move.
+          cancels.port1.postMessage(runId);
+          Atomics.add(flag, 0, 1);
         },
         adopt(runId, from) {
           return new Promise<boolean>((res, rej) => {

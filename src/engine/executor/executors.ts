@@ -20,7 +20,8 @@ import { WRITE_LOCK_SLOTS, WriteLock } from "./writeLock.ts";
 /**
  * What every executor is started with (see ExecutorData): the store URL (each executor has
  * its own connection), its concurrency, and on SQLite the write lock this process's threads
- * share (slot 0 is the caller's); plus the memory bound and the watchdog.
+ * share (slot 0 is the caller's); the bounds on each run's values (as an inline pool's
+ * runLimits); plus the memory bound and the watchdog.
  */
 export interface ExecutorsOptions
   extends ExecutorLimits,
@@ -35,6 +36,7 @@ export interface ExecutorsOptions
       | "writeLock"
       | "mail"
       | "dateOrder"
+      | "runLimits"
     > {}
 
 export interface ExecutorsHandle {
@@ -85,6 +87,7 @@ class Executors implements ExecutorsHandle {
   private renewTimer: NodeJS.Timeout | undefined;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly ctx: Context,
@@ -102,11 +105,29 @@ class Executors implements ExecutorsHandle {
   async start(): Promise<void> {
     this.main = await this.spawn(true);
     this.watchMain(this.main);
+    // Cancels made through another server (PostgreSQL's NOTIFY) reach a run in the middle of
+    // a statement too: this thread hears them while the executor's event loop may be held.
+    const { cancel } = this.ctx.store.channels;
+    this.unlisten = await this.ctx.store.dialect
+      .listen(cancel, (id) => this.cancel(id))
+      .catch((err: unknown) => {
+        this.ctx.logger.warn({ err }, "LISTEN for cancels failed; executors poll for them");
+        return undefined;
+      });
   }
 
   notify(channel: string, payload: string): void {
+    if (channel === this.ctx.store.channels.cancel) {
+      this.cancel(payload);
+      return;
+    }
     this.main?.notify(channel, payload);
     this.quarantine?.notify(channel, payload);
+  }
+
+  private cancel(runId: string): void {
+    this.main?.cancel(runId);
+    this.quarantine?.cancel(runId);
   }
 
   private async spawn(claim: boolean): Promise<ExecutorHandle> {
@@ -131,6 +152,7 @@ class Executors implements ExecutorsHandle {
           memoryMb: o.memoryMb,
           mail: o.mail,
           dateOrder: o.dateOrder,
+          runLimits: o.runLimits,
         },
         { memoryMb: o.memoryMb, watchdogMs: o.watchdogMs },
         (notices) => {
@@ -285,6 +307,7 @@ class Executors implements ExecutorsHandle {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    await this.unlisten?.().catch(() => {});
     await Promise.all([this.main?.stop(graceMs), this.quarantine?.stop(graceMs)]);
     await this.draining;
     this.stopRenewing();

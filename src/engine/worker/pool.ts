@@ -77,6 +77,13 @@ export interface WorkerOptions {
    * null once that execution ended: if the executor dies in between, they are the suspects.
    */
   onInline?: (ids: readonly string[] | null) => void;
+  /**
+   * Takes cancel requests that arrived while a statement holds this thread (an executor's
+   * shared cancel flag); called each time the interpreter looks at a run's cancel signal.
+   */
+  pollCancels?: () => void;
+  /** Called after each slice of a run (a test hook of executorMain.ts). */
+  afterSlice?: (state: ExecState) => void;
   logger?: Logger;
 }
 
@@ -134,6 +141,12 @@ const INLINE_SLICE_MS = 2;
 const INLINE_BUDGET_MS = 10;
 /** Claims in one transaction while every claimed run ends inline. */
 const MAX_CLAIM_ROUNDS = 4;
+/**
+ * The hard end of an inline slice: a statement still executing then is abandoned with the
+ * inline state, and the run executes from its start after the claim commits. So one long
+ * statement never holds the claim's transaction (on SQLite, every writer of the process).
+ */
+const INLINE_STOP_MS = 10;
 
 const silent: Logger = { warn() {}, error() {} };
 const noFiles: FileHost = { read: () => undefined };
@@ -151,12 +164,16 @@ export class WorkerPool implements WorkerPoolHandle {
   private readonly maxRecoveries: number;
   private readonly claims: boolean;
   private readonly onInline: ((ids: readonly string[] | null) => void) | undefined;
+  private readonly pollCancels: (() => void) | undefined;
+  private readonly afterSlice: ((state: ExecState) => void) | undefined;
   private readonly log: Logger;
   private readonly runLimits: Partial<RunLimits> | undefined;
   private readonly mail: MailSettings | undefined;
   private readonly mailer: Mailer | undefined;
   private readonly dateOrder: DateOrder | undefined;
   private readonly running = new Map<string, Execution>();
+  /** Cancels heard for runs not executing here (yet): the latest 1,000. */
+  private readonly earlyCancels = new Set<string>();
   /** Finished runs whose write is queued but not yet taken into a transaction. */
   private unbatched = 0;
   /** Runs claimed by a transaction in flight, not launched yet. */
@@ -187,6 +204,8 @@ export class WorkerPool implements WorkerPoolHandle {
     this.maxRecoveries = opts.maxRecoveries ?? 2;
     this.claims = opts.claim ?? true;
     this.onInline = opts.onInline;
+    this.pollCancels = opts.pollCancels;
+    this.afterSlice = opts.afterSlice;
     this.log = opts.logger ?? silent;
     this.runLimits = opts.runLimits;
     this.mail = opts.mail;
@@ -242,7 +261,17 @@ export class WorkerPool implements WorkerPoolHandle {
 
   private cancelLocal(id: string): void {
     const e = this.running.get(id);
-    if (e) e.signal.aborted = true;
+    if (e) {
+      e.signal.aborted = true;
+      return;
+    }
+    // Claimed but not launched yet: its first statement may hold this thread before the
+    // lease renewal could tell it, so the launch looks here.
+    this.earlyCancels.add(id);
+    if (this.earlyCancels.size > 1000) {
+      const [oldest] = this.earlyCancels;
+      if (oldest !== undefined) this.earlyCancels.delete(oldest);
+    }
   }
 
   /**
@@ -424,6 +453,7 @@ export class WorkerPool implements WorkerPoolHandle {
       deadline: now + Math.max(0, row.time_limit_ms - row.time_used_ms),
       signal: { aborted: false },
       sliceMs: INLINE_SLICE_MS,
+      stopBy: Date.now() + INLINE_STOP_MS,
       ...(this.runLimits ? { limits: this.runLimits } : {}),
       dateOrder: this.dateOrder,
     });
@@ -525,7 +555,7 @@ export class WorkerPool implements WorkerPoolHandle {
     const held = started?.held ?? heldRun(row, this.workerId, Date.now());
     const e: Execution = {
       held,
-      signal: { aborted: row.cancel_requested === 1 },
+      signal: { aborted: this.earlyCancels.delete(row.id) || row.cancel_requested === 1 },
       lost: false,
       handBack: false,
       done: Promise.resolve(),
@@ -584,16 +614,26 @@ export class WorkerPool implements WorkerPoolHandle {
       const files: FileHost =
         fileIds.length === 0 ? noFiles : await loadFileHost(this.store, fileIds);
       const deadline = e.held.segmentStart + Math.max(0, row.time_limit_ms - row.time_used_ms);
+      const poll = this.pollCancels;
+      const signal = poll
+        ? {
+            get aborted() {
+              if (!e.signal.aborted) poll();
+              return e.signal.aborted;
+            },
+          }
+        : e.signal;
       let lastCheckpoint = Date.now();
       for (;;) {
         const status = runSlice(program, state, {
           files,
           deadline,
-          signal: e.signal,
+          signal,
           sliceMs: this.sliceMs,
           ...(this.runLimits ? { limits: this.runLimits } : {}),
           dateOrder: this.dateOrder,
         });
+        this.afterSlice?.(state);
         if (e.lost) return;
         if (status === "AwaitingAnswer")
           return this.finish(e, state, progress, { kind: "waiting" });
@@ -664,7 +704,7 @@ export class WorkerPool implements WorkerPoolHandle {
       .catch((err) => this.log.error({ err, runId: e.held.id }, "could not write a run's end"));
   }
 
-  /** Queues a guarded write; false when the lease turned out to be lost. */
+  /** Queues a guarded write; false when the lease turned out to be lost or the run ended. */
   private async write(
     e: Execution,
     state: ExecState,
@@ -688,7 +728,8 @@ export class WorkerPool implements WorkerPoolHandle {
       e.lost = true;
       return false;
     }
-    return true;
+    // A checkpoint whose state could not be stored ended the run (segmentWrite): stop here.
+    return w.kind === "update" || end.kind === "final";
   }
 
   async stop(opts: { graceMs?: number } = {}): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type RunStatus,
   updateRun,
 } from "../../store/index.ts";
-import { placeholders, storeJson } from "../storedJson.ts";
+import { placeholders, stateJson, storeJson } from "../storedJson.ts";
 
 /** What a run's events already cover, so each write adds only what is new. */
 export interface Progress {
@@ -55,7 +55,8 @@ export type SegmentWrite =
 
 /**
  * Builds the write for a run's progress (checkpoint), its suspension on a question, its
- * hand-back to the queue, or its end. Every JSON text is serialized once, here.
+ * hand-back to the queue, or its end. Every JSON text is serialized once, here, bounded: a
+ * state that cannot be stored (stateJson) ends the run Failed saying so instead.
  */
 export function segmentWrite(
   run: HeldRun,
@@ -65,6 +66,15 @@ export function segmentWrite(
   now: number,
   errorOverride?: ErrorInfo,
 ): SegmentWrite {
+  let execState = "";
+  if (end.kind !== "final") {
+    const saved = stateJson(state);
+    if ("error" in saved) {
+      const failed = { kind: "final", status: "Failed" } as const;
+      return segmentWrite(run, state, progress, failed, now, { line: null, message: saved.error });
+    }
+    execState = saved.json;
+  }
   const v = view(state);
   const events = newEvents(state, progress);
   const error = errorOverride ?? v.error;
@@ -77,7 +87,7 @@ export function segmentWrite(
   const common = { outputs: outputsJson, log: logJson, timeline: timelineJson, updated_at: now };
   switch (end.kind) {
     case "checkpoint":
-      return { kind: "update", set: { ...common, exec_state: JSON.stringify(state) }, events };
+      return { kind: "update", set: { ...common, exec_state: execState }, events };
     case "waiting":
       events.push({ type: "question", data: v.question });
       events.push({ type: "status", data: { status: "AwaitingAnswer" } });
@@ -88,7 +98,7 @@ export function segmentWrite(
           ...common,
           status: "AwaitingAnswer",
           question: storeJson(v.question, (size) => placeholders.question(`it is ${size}`)),
-          exec_state: JSON.stringify(state),
+          exec_state: execState,
           lease_owner: null,
           lease_expires_at: null,
           time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
@@ -102,7 +112,7 @@ export function segmentWrite(
         set: {
           ...common,
           status: "Pending",
-          exec_state: JSON.stringify(state),
+          exec_state: execState,
           lease_owner: null,
           lease_expires_at: null,
           time_used_ms: run.timeUsedBefore + (now - run.segmentStart),
