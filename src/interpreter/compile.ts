@@ -56,6 +56,7 @@ import {
   recordKeyFor,
   scalarBytes,
 } from "./values.ts";
+import { MEMORY } from "./weights.ts";
 
 export interface CStmt {
   line: number;
@@ -235,7 +236,7 @@ function updateValue(
         checkListSize(cur.length + n);
         spend(n);
         const items = new Array<Value>(n);
-        let bytes = n;
+        let bytes = MEMORY.item * n;
         for (let i = 0; i < n; i++) {
           const x = v[i]!;
           items[i] = own(x, fresh, base + 1);
@@ -246,7 +247,7 @@ function updateValue(
       } else {
         checkListSize(cur.length + 1);
         cur.push(own(v, fresh, base + 1));
-        grow(scalarBytes(v) + 1);
+        grow(scalarBytes(v) + MEMORY.item);
       }
       return cur;
     }

@@ -188,9 +188,17 @@ export function runSlice(program: Program, state: ExecState, opts: SliceOptions)
   // The process's own date order wins over the host's (a server's --date-order).
   const restoreOrder = installDateOrder(compiled(program).dateOrder ?? opts.dateOrder ?? null);
   try {
-    // A state this runner has not measured yet (new, or read back from JSON) is measured first.
-    if (m === undefined && overStateBound(state, true)) {
-      return end(state, "Failed", null, stateBoundError().message);
+    // A state this runner has not measured yet (new, or read back from JSON) is measured
+    // first; a large one takes a while, so the clock and the cancel signal may stop it.
+    try {
+      if (m === undefined && overStateBound(state, true)) {
+        return end(state, "Failed", null, stateBoundError().message);
+      }
+    } catch (e) {
+      if (!(e instanceof Interrupt) || e.reason === "Abandoned") throw e;
+      const line = currentLine(program, state);
+      if (e.reason === "Cancelled") return end(state, "Cancelled", line, null);
+      return end(state, "TimedOut", line, "the run passed its time limit");
     }
     return sliceWithin(program, state, opts);
   } finally {

@@ -1,10 +1,15 @@
-// Bounded measures of values: how deep they nest and about how large their JSON is.
-// Both walk without recursion and stop as soon as the bound is passed, so measuring
-// costs at most the bound, even for shared structure that would serialize many times.
+// Bounded measures of values: how deep they nest and about how large they are. Both walk
+// without recursion and stop as soon as the bound is passed, so measuring costs at most the
+// bound, even for shared structure that would serialize many times.
+//
+// The run's state is measured by what its values take in memory (MEMORY), which is never
+// less than their JSON text: an empty list is 2 bytes of JSON but about 40 of V8's heap, so a
+// state measured as JSON could fill an executor's heap (512 MB) with 64 MB of "JSON".
 import { spend } from "./limits.ts";
 import type { ExecState } from "./state.ts";
 import { MAX_ENTRY_BYTES } from "./timeline.ts";
 import type { Json, Value } from "./types.ts";
+import { MEMORY, plainSize, type Weights } from "./weights.ts";
 
 /** How deep lists and records nest in `v` (0 for a plain value); stops once past `max`. */
 export function depthOf(v: Value | Json, max: number): number {
@@ -35,54 +40,40 @@ function childrenOf(x: unknown): unknown[] | null {
   return Object.values(o);
 }
 
-/** About how many bytes of JSON a value takes (each shared part counted where it appears). */
-function plainSize(x: unknown): number {
-  if (x === null) return 4;
-  switch (typeof x) {
-    case "string":
-      return x.length + 3;
-    case "number":
-      return 12;
-    case "boolean":
-      return 6;
-    default:
-      return 0;
-  }
-}
-
 /**
- * Adds the JSON size of `roots` to `start`, stopping as soon as the total passes `cap`
- * (returns a number above `cap` then).
+ * Adds the size of `roots` (by `w`: memory unless told) to `start`, stopping as soon as the
+ * total passes `cap` (returns a number above `cap` then).
  */
-export function sizeOf(roots: unknown[], cap: number, start = 0): number {
+export function sizeOf(roots: unknown[], cap: number, start = 0, w: Weights = MEMORY): number {
   let total = start;
   const stack: unknown[] = roots.slice();
   while (stack.length > 0) {
     const x = stack.pop();
     if (x === null || typeof x !== "object") {
-      total += plainSize(x);
+      total += plainSize(x, w);
       if (total > cap) return total;
       continue;
     }
     if (Array.isArray(x)) {
-      total += 2 + x.length;
+      total += w.list + w.item * x.length;
       spend(x.length + 1);
       for (let i = 0; i < x.length; i++) {
         const c = x[i];
         if (c !== null && typeof c === "object") stack.push(c);
-        else total += plainSize(c);
+        else total += plainSize(c, w);
       }
     } else {
       const o = x as Record<string, unknown>;
-      const inner = o.k === "record" && o.f !== null && typeof o.f === "object" ? o.f : o;
+      const record = o.k === "record" && o.f !== null && typeof o.f === "object";
+      const inner = record ? o.f : o;
       const keys = Object.keys(inner as object);
-      total += 16 + keys.length * 4;
+      total += (record ? w.record : w.object) + keys.length * w.field;
       spend(keys.length + 1);
       for (const k of keys) {
         total += k.length;
         const c = (inner as Record<string, unknown>)[k];
         if (c !== null && typeof c === "object") stack.push(c);
-        else total += plainSize(c);
+        else total += plainSize(c, w);
       }
     }
     if (total > cap) return total;
@@ -90,7 +81,7 @@ export function sizeOf(roots: unknown[], cap: number, start = 0): number {
   return total;
 }
 
-/** About how large the run's whole state is as JSON, stopping once past `cap`. */
+/** About how large the run's whole state is in memory (MEMORY), stopping once past `cap`. */
 export function stateSize(state: ExecState, cap: number): number {
   const roots: unknown[] = [
     state.top,

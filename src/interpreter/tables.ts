@@ -5,6 +5,7 @@ import { RunError } from "./errors.ts";
 import { checkListSize, grow, limits, spend, stateBoundError } from "./limits.ts";
 import type { RecordValue, Value } from "./types.ts";
 import { putOwn } from "./values.ts";
+import { MEMORY } from "./weights.ts";
 
 /** Pick the delimiter from the header line: tab, semicolon or comma (the most frequent). */
 export function sniffDelimiter(text: string): string {
@@ -52,7 +53,10 @@ export function parseTable(text: string): RecordValue[] {
     return t === "" ? `column ${i + 1}` : t;
   });
   // Each row repeats the header's names: the table's size is counted as it is built.
-  const namesBytes = names.reduce((n, h) => n + h.length + 7, 16);
+  const namesBytes = names.reduce(
+    (n, h) => n + h.length + MEMORY.field,
+    MEMORY.record + MEMORY.item,
+  );
   let bytes = 0;
   const out: RecordValue[] = new Array(rows.length - 1);
   for (let r = 1; r < rows.length; r++) {
@@ -64,7 +68,7 @@ export function parseTable(text: string): RecordValue[] {
       putOwn(f, `column ${c + 1}`, row[c] ?? "");
       bytes += 16;
     }
-    for (const cell of row) bytes += cell.length;
+    for (const cell of row) bytes += cell.length + MEMORY.text;
     if (bytes > limits.stateBytes) throw stateBoundError();
     out[r - 1] = { k: "record", f };
   }

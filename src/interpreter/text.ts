@@ -6,6 +6,7 @@ import { sizeOf } from "./measure.ts";
 import { formatNumber } from "./numbers.ts";
 import type { Json, Value } from "./types.ts";
 import { describeValue } from "./values.ts";
+import { JSON_TEXT, MEMORY } from "./weights.ts";
 
 /**
  * A value as text. Numbers in shortest exact form (34.00 -> "34"), dates "YYYY-MM-DD",
@@ -33,7 +34,7 @@ export function formatValue(v: Value): string {
     case "file":
       return v.name;
     case "record":
-      checkTextLength(sizeOf([v], limits.textChars) - 20);
+      checkTextLength(sizeOf([v], limits.textChars, 0, JSON_TEXT) - 20);
       return checkTextSize(JSON.stringify(recordJsonish(v.f)));
   }
 }
@@ -102,7 +103,7 @@ export function splitText(v: Value, sep: Value): Value[] {
   const parts = by === "" ? Array.from(s) : s.split(by);
   checkListSize(parts.length);
   spend(parts.length);
-  grow(s.length + 4 * parts.length);
+  grow(s.length + MEMORY.list + (MEMORY.item + MEMORY.text) * parts.length);
   return parts;
 }
 

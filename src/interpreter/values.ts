@@ -11,6 +11,7 @@ import type {
   RecordValue,
   Value,
 } from "./types.ts";
+import { MEMORY, plainSize } from "./weights.ts";
 
 const hasOwn = Object.hasOwn;
 
@@ -96,13 +97,13 @@ function count(bytes: number): void {
   if (copied > limits.stateBytes) throw stateBoundError();
 }
 
-/** The JSON bytes of a value that is not a list or record (as measure.ts counts them). */
+/** The bytes of a value that is not a list or record, as measure.ts counts them (MEMORY). */
 export function scalarBytes(x: Value): number {
-  if (typeof x === "string") return x.length + 3;
-  if (x !== null && typeof x === "object" && !Array.isArray(x) && x.k === "dec") {
-    return x.v.length + 16;
-  }
-  return 12;
+  if (x === null || typeof x !== "object" || Array.isArray(x)) return plainSize(x);
+  // A number, date, duration or file: an object of a few plain fields.
+  let bytes = MEMORY.object;
+  for (const [k, v] of Object.entries(x)) bytes += MEMORY.field + k.length + plainSize(v);
+  return bytes;
 }
 
 function copyAt(v: Value, level: number): Value {
@@ -111,7 +112,7 @@ function copyAt(v: Value, level: number): Value {
     if (level > limits.depth) throw depthBoundError();
     const n = v.length;
     spend(n + 1);
-    let bytes = 2 + n;
+    let bytes = MEMORY.list + MEMORY.item * n;
     const out: Value[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
@@ -124,17 +125,17 @@ function copyAt(v: Value, level: number): Value {
     return out;
   }
   if (v.k !== "record") {
-    count(40);
+    count(scalarBytes(v));
     return v;
   }
   if (level > limits.depth) throw depthBoundError();
   const f: Record<string, Value> = {};
   const keys = Object.keys(v.f);
   spend(keys.length + 1);
-  let bytes = 16;
+  let bytes = MEMORY.record;
   for (const k of keys) {
     const x = v.f[k] as Value;
-    bytes += k.length + 4;
+    bytes += k.length + MEMORY.field;
     if (x === null || typeof x !== "object") {
       putOwn(f, k, x);
       bytes += scalarBytes(x);

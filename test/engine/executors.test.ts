@@ -66,6 +66,28 @@ describe("executor threads", () => {
     expect(errors[1]).toEqual(errors[0]);
   }, 120_000);
 
+  it("end a run that grows its state in the most memory-hungry way by the state bound, not by dying", async () => {
+    // Empty lists: 3 bytes of JSON each, about 40 of V8's heap. The state bound counts
+    // memory, so a run reaches it long before its executor's heap is full. Scaled down
+    // (16 MB of state, 128 MB of heap) from the defaults (64 MB, 512 MB): the executor's own
+    // heap takes a larger share of the smaller bound.
+    const engine = await engineWithExecutors({ stateBytes: 16 * 1024 * 1024 }, 128);
+    const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi";
+    const copies = words.split(" ").map((w) => `the ${w} rows are the rows`);
+    const source = [
+      "imagine the empty",
+      "the rows are the empty, the empty",
+      "repeat 17 times",
+      "  add the rows to the rows",
+      ...copies,
+      'say "done"',
+    ].join("\n");
+    await publishedProcess(engine, "lists", source);
+    const run = await finalRun(engine, (await engine.startRun({ process: "lists" })).id);
+    expect(run.status).toBe("Failed");
+    expect(run.error?.message).toBe("the run's values passed their 16 MB limit");
+  }, 300_000);
+
   it("end a run at its process's time limit", async () => {
     const engine = await engineWithExecutors();
     const p = await engine.processes.create({

@@ -1,7 +1,14 @@
 // Issue 7: no process can exhaust its executor. Each bound ends the run Failed (or
 // TimedOut) with a sentence naming the bound and the line, never an internal error.
 import { describe, expect, it } from "vitest";
-import { drive, type SliceOptions, start, type Value, view } from "../../src/interpreter/index.ts";
+import {
+  drive,
+  runSlice,
+  type SliceOptions,
+  start,
+  type Value,
+  view,
+} from "../../src/interpreter/index.ts";
 import { NESTED_RECORD } from "../helpers/poison.ts";
 import { compile, files } from "./helpers.ts";
 
@@ -213,5 +220,29 @@ describe("dates out of range (issue 7, item 5)", () => {
     expect(r.status).toBe("Failed");
     expect(r.error?.message).not.toMatch(/internal error|Cannot read|Invalid/);
     expect(r.error?.message).toMatch(/supported|duration/);
+  });
+});
+
+describe("the first measure of a large state (a run resumed, or given large inputs)", () => {
+  const large = { xs: Array.from({ length: 300_000 }, (_, i) => i) };
+  const source = 'say "{the count of the xs}"';
+
+  it("ends Cancelled when the run was cancelled, not with an exception", async () => {
+    const r = await runWith(source, { signal: { aborted: true } }, large);
+    expect(r.status).toBe("Cancelled");
+    expect(r.log).toEqual([]);
+  });
+
+  it("ends TimedOut when the deadline passed", async () => {
+    const r = await runWith(source, { deadline: Date.now() - 1 }, large);
+    expect(r.status).toBe("TimedOut");
+    expect(r.error?.message).toBe("the run passed its time limit");
+  });
+
+  it("throws the hard end of a slice to its caller, who throws the state away", () => {
+    const p = compile(source);
+    expect(() => runSlice(p, start(p, large), { files, stopBy: Date.now() - 1 })).toThrow(
+      /hard end/,
+    );
   });
 });

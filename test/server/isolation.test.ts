@@ -13,8 +13,9 @@ import { createTestStore, PG_URL, type TestStore } from "../helpers/stores.ts";
 
 const MEMORY_MB = 40;
 const SENTENCE = `The run was stopped: it used more memory than an executor may (${MEMORY_MB} MB).`;
-// Exact decimals take far more room in memory than in the run's state (which the interpreter
-// bounds at 64 MB of JSON): about 100 MB of heap, more than the executor may hold.
+// About 100 MB of heap for its exact decimals and numbers, more than the executor may hold
+// (40 MB) and less than the run's own state bound (64 MB, counted as memory), so the
+// executor's bound is the one that stops it.
 const POISON = [
   "the rows are 1, 2",
   "repeat 500000 times",
