@@ -146,10 +146,13 @@ describe("records nested without end (issue 7, item 2)", () => {
 // One statement of 50,000 × 100,000 comparisons (minutes on any machine), its lists given
 // as inputs so that it is the first statement: only a check inside it can end it in time.
 const SLOW = 'the hits are the rows whose n is one of the ys\nsay "done"';
-const SLOW_INPUTS = inputsFromJson({
-  rows: Array.from({ length: 50_000 }, () => ({ n: 5 })),
-  ys: Array.from({ length: 100_000 }, () => 1),
-});
+const SLOW_INPUTS = inputsFromJson(
+  {
+    rows: Array.from({ length: 50_000 }, () => ({ n: 5 })),
+    ys: Array.from({ length: 100_000 }, () => 1),
+  },
+  files,
+);
 
 describe("numbers and time inside one statement (issue 7, item 3)", () => {
   it("squaring a number 24 times stops at the digits bound before computing", async () => {
