@@ -15,7 +15,7 @@ export {
   selectPending,
 } from "./queries/claimRuns.ts";
 export { countRunsByStatus } from "./queries/countRuns.ts";
-export type { Db } from "./queries/db.ts";
+export { type Db, isUniqueViolation } from "./queries/db.ts";
 export {
   type EmailAddressRow,
   getEmailAddress,
@@ -77,7 +77,7 @@ export {
   getTestCase,
   insertSuiteResults,
   insertSuiteRun,
-  insertTestCases,
+  insertTestCase,
   lastResultsByProcess,
   listSuiteResults,
   listSuiteRuns,

@@ -131,6 +131,40 @@ describe.each(dialects)("the test suite on %s", (dialect) => {
     expect((await engine.testCases.list("greet")).map((t) => t.name)).toEqual(["Ada's greeting"]);
   });
 
+  it("refuses the second of two simultaneous adds or renames to one name, never an error", async () => {
+    const { engine } = te;
+    await engine.processes.create({ name: "greet", source: GREET });
+    const runs = await Promise.all(
+      ["Ada", "Bo", "Cy", "Di"].map((name) => succeeded(engine, "greet", { name })),
+    );
+    const [r0, r1, r2, r3] = runs.map((r) => r.id) as [string, string, string, string];
+    const added = (
+      await Promise.all([
+        engine.testCases.fromRuns([r0], { name: "same" }),
+        engine.testCases.fromRuns([r1], { name: "same" }),
+      ])
+    ).flat();
+    expect(added.filter((r) => r.ok)).toHaveLength(1);
+    expect(added.find((r) => !r.ok)).toMatchObject({
+      ok: false,
+      error: { code: "conflict", message: 'The process already has a test case named "same".' },
+    });
+    const [c2, c3] = (await engine.testCases.fromRuns([r2, r3])).map((r) =>
+      r.ok ? r.test_case.id : "",
+    ) as [string, string];
+    const renames = await Promise.allSettled([
+      engine.testCases.update(c2, { name: "renamed" }),
+      engine.testCases.update(c3, { name: "renamed" }),
+    ]);
+    expect(renames.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = renames.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(EngineError);
+    expect(String(refused?.reason)).toMatch(/already has a test case named "renamed"/);
+    const names = (await engine.testCases.list("greet")).map((t) => t.name);
+    expect(names).toHaveLength(3);
+    expect(names).toEqual(expect.arrayContaining(["same", "renamed"]));
+  });
+
   it("ends each case Passed, Failed with a structural diff, or Error with its run", async () => {
     const { engine } = te;
     const p = await engine.processes.create({

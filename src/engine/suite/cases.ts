@@ -8,7 +8,8 @@ import {
   findProcess,
   getRun,
   getTestCase,
-  insertTestCases,
+  insertTestCase,
+  isUniqueViolation,
   listTestCases,
   runAnswers,
   type Store,
@@ -53,6 +54,10 @@ function preview(v: Json): string {
   if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? "" : "s"}`;
   if (typeof v.name === "string" && typeof v.file_id === "string") return v.name;
   return "a record";
+}
+
+function nameTaken(name: string): EngineError {
+  return new EngineError("conflict", `The process already has a test case named "${name}".`);
 }
 
 /** A readable default name from the inputs: "customer name Ada, amount 10". */
@@ -185,7 +190,7 @@ export class TestCaseService {
       const inputs = readJson<Record<string, Json>>(run.inputs, {}, () => ({}));
       const name = given ?? uniqueName(defaultCaseName(inputs), taken);
       if (taken.has(name)) {
-        refuse(id, "conflict", `The process already has a test case named "${name}".`);
+        refuse(id, "conflict", nameTaken(name).message);
         continue;
       }
       taken.add(name);
@@ -209,7 +214,10 @@ export class TestCaseService {
         created_at: now,
         updated_at: now,
       };
-      await insertTestCases(this.store.db, [row]);
+      if (!(await insertTestCase(this.store.db, row))) {
+        refuse(id, "conflict", nameTaken(name).message);
+        continue;
+      }
       out.push({ id, ok: true, test_case: toTestCase(row) });
     }
     return out;
@@ -223,9 +231,7 @@ export class TestCaseService {
       const name = checkCaseName(opts.name);
       if (name !== current.name) {
         const taken = await testCaseNames(this.store.db, current.process_id);
-        if (taken.includes(name)) {
-          throw new EngineError("conflict", `The process already has a test case named "${name}".`);
-        }
+        if (taken.includes(name)) throw nameTaken(name);
         patch.name = name;
       }
     }
@@ -248,6 +254,9 @@ export class TestCaseService {
     const row = await updateTestCase(this.store.db, current.id, {
       ...patch,
       updated_at: Date.now(),
+    }).catch((e: unknown) => {
+      // Another rename to the same name committed between the check and this write.
+      throw patch.name !== undefined && isUniqueViolation(e) ? nameTaken(patch.name) : e;
     });
     if (!row) throw new EngineError("not_found", `No test case with id "${id}".`);
     return toTestCase(row);

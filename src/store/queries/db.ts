@@ -11,3 +11,9 @@ export function chunks<T>(rows: readonly T[], columns: number, maxParams = 30_00
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/** A write refused by a unique constraint (SQLite or PostgreSQL): another writer got there first. */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}

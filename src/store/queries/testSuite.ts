@@ -11,8 +11,14 @@ import type {
 } from "../schema.ts";
 import { chunks, type Db } from "./db.ts";
 
-export async function insertTestCases(db: Db, rows: TestCaseRow[]): Promise<void> {
-  for (const part of chunks(rows, 14)) await db.insertInto("test_cases").values(part).execute();
+/** Inserts one case; false when the process already has a case of that name (a race lost). */
+export async function insertTestCase(db: Db, row: TestCaseRow): Promise<boolean> {
+  const r = await db
+    .insertInto("test_cases")
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 export async function getTestCase(db: Db, id: string): Promise<TestCaseRow | undefined> {
