@@ -116,8 +116,10 @@ describe("the Test Suite in the web UI", () => {
     // History: the two suite runs compared.
     await page.getByRole("link", { name: "All processes and history" }).click();
     await heading("History", 2);
-    for (const box of await page.getByRole("checkbox", { name: /Compare the suite run/ }).all())
-      await box.check();
+    // Both suite runs listed before choosing (the history may still be loading the second).
+    const boxes = page.getByRole("checkbox", { name: /Compare the suite run/ });
+    await boxes.nth(1).waitFor(WAIT);
+    for (const box of await boxes.all()) await box.check();
     await page.getByRole("button", { name: "Compare the two chosen" }).click();
     await page.getByText("1 changed, 2 unchanged").waitFor(WAIT);
 
