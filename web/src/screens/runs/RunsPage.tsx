@@ -19,7 +19,12 @@ const FALLBACK_MS = 30_000;
 export function RunsPage() {
   const { id: processRef } = useParams();
   const [params, setParams] = useSearchParams();
-  const filters = readFilters(params);
+  // The filters shown follow each change at once; the URL follows them (the router navigates
+  // in a transition, and a controlled checkbox would otherwise show its old value meanwhile).
+  const [filters, setFilters] = useState(() => readFilters(params));
+  const search = params.toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the URL's search is the source
+  useEffect(() => setFilters(readFilters(params)), [search]);
   const [text, setText] = useState(filters.text);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const queryClient = useQueryClient();
@@ -49,9 +54,8 @@ export function RunsPage() {
 
   const update = (change: Partial<RunFilters>) => {
     const next = { ...filters, cursor: "", ...change };
-    // flushSync: the router navigates in a transition, and a controlled checkbox or field
-    // would show its old value until it ends.
-    setParams(writeFilters(next), { replace: !("cursor" in change), flushSync: true });
+    setFilters(next);
+    setParams(writeFilters(next), { replace: !("cursor" in change) });
     setSelected(new Set());
   };
 
@@ -168,7 +172,11 @@ export function RunsPage() {
             type="button"
             onClick={() => {
               setText("");
-              setParams(filters.archived ? { archived: "1" } : {}, { flushSync: true });
+              const cleared = readFilters(
+                new URLSearchParams(filters.archived ? "archived=1" : ""),
+              );
+              setFilters(cleared);
+              setParams(writeFilters(cleared));
             }}
           >
             Clear filters
