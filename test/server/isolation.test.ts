@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../helpers/apiClient.ts";
 import { createKey, type Served, serve } from "../helpers/serve.ts";
 import { createTestStore, PG_URL, type TestStore } from "../helpers/stores.ts";
 
@@ -45,34 +46,7 @@ interface RunView {
   error: { message: string } | null;
 }
 
-class Api {
-  constructor(
-    readonly url: string,
-    private readonly key: string,
-  ) {}
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/api/v2${path}`, {
-      method,
-      headers: {
-        "x-api-key": this.key,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-
-  async publish(name: string, source: string): Promise<void> {
-    await this.call("POST", "/processes", { name, source });
-    await this.call("POST", `/processes/${name}/publish`);
-  }
-
-  async start(process: string, inputs?: Record<string, unknown>): Promise<string> {
-    return (await this.call<{ id: string }>("POST", "/runs", { process, inputs })).id;
-  }
-
+class Api extends ApiClient {
   run(id: string): Promise<RunView> {
     return this.call<RunView>("GET", `/runs/${id}`);
   }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../helpers/apiClient.ts";
 import { createKey, type Served, serve } from "../helpers/serve.ts";
 import { createTestStore, PG_URL, type TestStore } from "../helpers/stores.ts";
 
@@ -83,34 +84,7 @@ class Stream {
   }
 }
 
-class Api {
-  constructor(
-    readonly url: string,
-    readonly key: string,
-  ) {}
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/api/v2${path}`, {
-      method,
-      headers: {
-        "x-api-key": this.key,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-
-  async publish(name: string, source: string): Promise<void> {
-    await this.call("POST", "/processes", { name, source });
-    await this.call("POST", `/processes/${name}/publish`);
-  }
-
-  async start(process: string): Promise<string> {
-    return (await this.call<{ id: string }>("POST", "/runs", { process })).id;
-  }
-
+class Api extends ApiClient {
   async waitStatus(id: string, status: string): Promise<void> {
     for (;;) {
       const r = await this.call<{ status: string }>("GET", `/runs/${id}`);
