@@ -14,6 +14,7 @@ import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../helpers/apiClient.ts";
 import {
   axeProblems,
   ensureUiBuilt,
@@ -43,17 +44,8 @@ let key: string;
 let relay: SMTPServer;
 const relayed: ParsedMail[] = [];
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}/api/v2${path}`, {
-    method,
-    headers: {
-      "x-api-key": key,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return new ApiClient(serve.url, key).call<T>(method, path, body);
 }
 
 beforeAll(async () => {
