@@ -115,6 +115,8 @@ export function createEngine(opts: EngineOptions): Engine {
     startExecutors: (o) =>
       startExecutors({ store, group, bus, logger: opts.logger ?? silentLogger }, o),
     async close() {
+      // Suite runs executing here are handed back first (another server resumes them).
+      await suites.close();
       await Promise.all([...pools].map((p) => p.stop({ graceMs: 0 })));
       pools.clear();
       await compiler.close();

@@ -27,6 +27,7 @@ export interface ServerConfig {
   loginMaxFailures: number;
   loginWindowMs: number;
   shutdownGraceMs: number;
+  suiteLeaseMs: number;
   webDir: string;
   pgPoolSize: number;
   trustProxy: boolean;
@@ -302,6 +303,15 @@ export const SETTINGS: readonly Setting[] = [
     meaning:
       "On SIGTERM/SIGINT, how long running runs may finish before their leases are handed back (they resume on another worker).",
     parse: int("--shutdown-grace", 0),
+  },
+  {
+    key: "suiteLeaseMs",
+    flag: "--suite-lease <ms>",
+    env: "PLAINRUN_SUITE_LEASE_MS",
+    default: "30000",
+    meaning:
+      "A suite run whose server has not renewed its heartbeat for this long (the server stopped) is taken over and resumed by another server, or by this one when it starts again (docs/test-suite.md).",
+    parse: int("--suite-lease", 300),
   },
   {
     key: "webDir",

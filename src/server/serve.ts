@@ -98,6 +98,12 @@ export async function startServer(
       : {}),
   });
   const { engine, store } = served;
+  // Suite runs left Running by a server that stopped are resumed here (engine.close() stops it).
+  engine.suites.startRecovery({
+    leaseMs: config.suiteLeaseMs,
+    onRecover: (id, how) =>
+      logger.warn({ suiteRun: id }, `suite run ${how} after its server stopped`),
+  });
   const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
   let http: PlainrunApp | undefined;
   let url: string | undefined;

@@ -71,6 +71,7 @@ export {
 export { getSource, insertSource } from "./queries/sources.ts";
 export {
   casesFromRuns,
+  claimSuiteRun,
   countTestCases,
   deleteTestCase,
   getSuiteRun,
@@ -83,7 +84,11 @@ export {
   listSuiteRuns,
   listTestCases,
   type ProcessLastResult,
+  releaseSuiteRuns,
+  renewSuiteRun,
   runAnswers,
+  staleSuiteRuns,
+  suiteTestRuns,
   testCaseNames,
   updateSuiteRun,
   updateTestCase,

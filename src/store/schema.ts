@@ -203,6 +203,12 @@ export interface SuiteRunsTable {
   cancel_requested: number;
   created_at: number;
   finished_at: number | null;
+  /** The process executing it (a SuiteService's id); null: none (handed back). */
+  owner: string | null;
+  /** When the owner last said it is alive (ms); stale or null: another server resumes it. */
+  heartbeat_at: number | null;
+  /** How many times another server took it over. */
+  recoveries: number;
 }
 
 /** A case's result in a suite run, written when it ends. */

@@ -3,11 +3,13 @@
 // answers, the publish gate, cancel, comparison, and 500 cases with the right counts.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  createEngine,
   diffOutputs,
   type Engine,
   EngineError,
   type WorkerPoolHandle,
 } from "../../src/engine/index.ts";
+import { getSuiteRun } from "../../src/store/index.ts";
 import { createTestEngine, type TestEngine } from "../helpers/engines.ts";
 import { dialects } from "../helpers/stores.ts";
 
@@ -18,6 +20,15 @@ async function succeeded(engine: Engine, process: string, inputs: Record<string,
   const done = await engine.runs.waitFor(r.id);
   expect(done.status).toBe("Succeeded");
   return done;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; ; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (i > 3000) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe("diffOutputs", () => {
@@ -362,6 +373,82 @@ describe.each(dialects)("the test suite on %s", (dialect) => {
     }
     await expect(engine.suites.cancel(started.id)).rejects.toThrow(/already Cancelled/);
   });
+
+  it("hands a suite run back on close; another engine resumes it, following its runs", async () => {
+    const { engine } = te;
+    await engine.processes.create({ name: "double", source: "the double is the n * 2\n" });
+    const ids = [];
+    for (let n = 0; n < 6; n++) ids.push((await succeeded(engine, "double", { n })).id);
+    expect((await engine.testCases.fromRuns(ids)).every((r) => r.ok)).toBe(true);
+    // No worker: the first two cases' runs stay Pending while the suite run is handed back.
+    await pool.stop({ graceMs: 0 });
+    const a = createEngine({ store: await te.t.reopen() });
+    const started = await a.suites.start({ processes: ["double"], concurrency: 2 });
+    const pending = await until(async () => {
+      const page = await engine.runs.list({ trigger: "test" });
+      return page.items.length === 2 ? page.items.map((r) => r.id) : undefined;
+    });
+    await a.close();
+    const handed = await getSuiteRun(engine.store.db, started.id);
+    expect(handed).toMatchObject({ status: "Running", owner: null, heartbeat_at: null });
+
+    const b = createEngine({ store: await te.t.reopen() });
+    const bPool = await b.startWorkers({ concurrency: 4 });
+    try {
+      const resumed: string[] = [];
+      await b.suites.recover((id, how) => resumed.push(`${id} ${how}`));
+      expect(resumed).toEqual([`${started.id} resumed`]);
+      const done = await b.suites.wait(started.id);
+      expect(done.status).toBe("Passed");
+      expect(done.counts).toMatchObject({ total: 6, passed: 6, pending: 0 });
+      // The runs started before the hand-back were followed, not started again.
+      expect(done.results.map((r) => r.run_id)).toEqual(expect.arrayContaining(pending));
+      expect((await engine.runs.list({ trigger: "test" })).items).toHaveLength(6);
+      expect(await getSuiteRun(engine.store.db, started.id)).toMatchObject({
+        owner: null,
+        recoveries: 1,
+      });
+
+      // An owner presumed dead (its heartbeat made stale) loses the suite run: it stops
+      // writing, and the server that took it over ends it with every case once.
+      const c = createEngine({ store: await te.t.reopen() });
+      const second = await c.suites.start({ processes: ["double"], concurrency: 1 });
+      await engine.store.db
+        .updateTable("suite_runs")
+        .set({ heartbeat_at: 0 })
+        .where("id", "=", second.id)
+        .execute();
+      await b.suites.recover();
+      const ended = await b.suites.wait(second.id);
+      await c.close();
+      expect(ended.counts).toMatchObject({ total: 6, passed: 6, pending: 0 });
+      expect(new Set(ended.results.map((r) => r.case_id)).size).toBe(6);
+      expect((await getSuiteRun(engine.store.db, second.id))?.passed).toBe(6);
+
+      // A suite run taken over too often is ended, each case left an Error saying why.
+      const d = createEngine({ store: await te.t.reopen() });
+      const third = await d.suites.start({ processes: ["double"], concurrency: 1 });
+      await d.close();
+      await engine.store.db
+        .updateTable("suite_runs")
+        .set({ recoveries: 3 })
+        .where("id", "=", third.id)
+        .execute();
+      const how: string[] = [];
+      await b.suites.recover((_id, h) => how.push(h));
+      expect(how).toEqual(["ended"]);
+      const last = await b.suites.wait(third.id);
+      expect(last.status).toBe("Failed");
+      expect(last.counts.total).toBe(6);
+      expect(last.counts.error + last.counts.passed).toBe(6);
+      expect(last.results.find((r) => r.status === "Error")?.reason).toMatch(
+        /servers executing it stopped 4 times/,
+      );
+    } finally {
+      await bPool.stop({ graceMs: 0 });
+      await b.close();
+    }
+  }, 120_000);
 
   it("runs 500 cases to the right counts", async () => {
     const { engine } = te;

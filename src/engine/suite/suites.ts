@@ -2,10 +2,14 @@
 // version, each through startRun (trigger `test`) and the workers, several at a time. A
 // question is answered from the case's stored answers, in order; a question with none left
 // fails the case (Error) instead of waiting. Results are written as cases end, in batches.
-// A suite run belongs to the process that started it; cancel reaches it through the store.
+// A suite run is executed by the process that started it, its owner, which renews a heartbeat
+// on it; cancel reaches it through the store. When the owner stops (killed, or handing back on
+// a graceful stop), a server's recovery sweep takes the suite run over and resumes it
+// (recovery.ts); a suite run taken over more than MAX_SUITE_RECOVERIES times is ended.
 import type { Json } from "../../interpreter/types.ts";
 import {
   type CaseResult,
+  claimSuiteRun,
   countTestCases,
   findProcess,
   getRuns,
@@ -20,11 +24,14 @@ import {
   listTestCases,
   type ProcessRow,
   type RunRow,
+  releaseSuiteRuns,
+  renewSuiteRun,
   STAGES,
   type Stage,
   type Store,
   type SuiteResultRow,
   type SuiteRunRow,
+  staleSuiteRuns,
   type TestCaseRow,
   updateSuiteRun,
 } from "../../store/index.ts";
@@ -37,6 +44,13 @@ import type { RunStarter } from "../startRun.ts";
 import { placeholders, readJson } from "../storedJson.ts";
 import { diffOutputs } from "./diff.ts";
 import {
+  freshProgress,
+  type InFlight,
+  RESULT_COLUMN,
+  resumeProgress,
+  type SuiteProgress,
+} from "./recovery.ts";
+import {
   type CaseResultView,
   type SuiteProcess,
   type SuiteRun,
@@ -47,6 +61,17 @@ import {
 
 export const DEFAULT_SUITE_CONCURRENCY = 64;
 const MAX_SUITE_CONCURRENCY = 1000;
+/** A suite run whose owner is not heard for this long is taken over (default). */
+export const DEFAULT_SUITE_LEASE_MS = 30_000;
+/** Takeovers after which a suite run is ended instead of resumed again. */
+export const MAX_SUITE_RECOVERIES = 3;
+
+export interface SuiteRecoveryOptions {
+  /** How long an owner may go unheard before its suite runs are taken over. */
+  leaseMs?: number;
+  /** Told when a suite run is resumed or ended by the sweep. */
+  onRecover?: (suiteRunId: string, how: "resumed" | "ended") => void;
+}
 
 export interface RunSuiteOptions {
   /** Process ids or names; default: every process. */
@@ -101,22 +126,14 @@ export interface SuitePage {
 
 interface Active {
   cancel: boolean;
+  /** Stop executing without ending it: handed back (a graceful stop) or taken over. */
+  leave: boolean;
   wake: () => void;
   done: Promise<void>;
 }
 
-interface InFlight {
-  c: TestCaseRow;
-  runId: string;
-  answered: number;
-}
-
-const RESULT_COLUMN = {
-  Passed: "passed",
-  Failed: "failed",
-  Error: "errored",
-  Cancelled: "cancelled",
-} as const;
+/** This process no longer owns the suite run: another server took it over. */
+class Lost extends Error {}
 
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -124,6 +141,12 @@ function plural(n: number, what: string): string {
 
 export class SuiteService {
   private readonly active = new Map<string, Active>();
+  /** This process, as the owner of the suite runs it executes. */
+  readonly owner = `suite-${newId()}`;
+  private leaseMs = DEFAULT_SUITE_LEASE_MS;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -262,20 +285,94 @@ export class SuiteService {
       cancel_requested: 0,
       created_at: now,
       finished_at: cases.length === 0 ? now : null,
+      owner: cases.length === 0 ? null : this.owner,
+      heartbeat_at: cases.length === 0 ? null : now,
+      recoveries: 0,
     };
     await insertSuiteRun(this.store.db, row);
-    if (cases.length > 0) {
-      const starred = new Map(
-        processes.map((p) => [p.id, JSON.parse(p.starred_outputs) as string[]]),
-      );
-      let wake = () => {};
-      const active: Active = { cancel: false, wake: () => wake(), done: Promise.resolve() };
-      active.done = this.execute(row, cases, starred, concurrency, active, (w) => {
-        wake = w;
-      }).finally(() => this.active.delete(row.id));
-      this.active.set(row.id, active);
-    }
+    if (cases.length > 0) this.launch(row, freshProgress(cases), concurrency);
     return toSuiteRun(row);
+  }
+
+  /** Executes a suite run owned here, from where it stands, in the background. */
+  private launch(row: SuiteRunRow, progress: SuiteProgress, concurrency: number): void {
+    let wake = () => {};
+    const active: Active = {
+      cancel: false,
+      leave: false,
+      wake: () => wake(),
+      done: Promise.resolve(),
+    };
+    active.done = (async () => {
+      const processes = await Promise.all(
+        (JSON.parse(row.processes) as SuiteProcess[]).map((p) => findProcess(this.store.db, p.id)),
+      );
+      const starred = new Map(
+        processes.flatMap((p) => (p ? [[p.id, JSON.parse(p.starred_outputs) as string[]]] : [])),
+      ) as Map<string, string[]>;
+      await this.execute(row, progress, starred, concurrency, active, (w) => {
+        wake = w;
+      });
+    })().finally(() => this.active.delete(row.id));
+    this.active.set(row.id, active);
+  }
+
+  /**
+   * Looks for suite runs whose owner went unheard for the lease (every half lease) and
+   * resumes them here. A server calls it once; close() stops it and hands back what runs here.
+   */
+  startRecovery(opts: SuiteRecoveryOptions = {}): void {
+    if (this.sweeper || this.closed) return;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_SUITE_LEASE_MS;
+    const sweep = () => {
+      this.sweeping ??= this.recover(opts.onRecover)
+        .catch(() => {})
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    };
+    this.sweeper = setInterval(sweep, Math.max(100, Math.floor(this.leaseMs / 2)));
+    this.sweeper.unref();
+    sweep();
+  }
+
+  /** One recovery sweep: takes over and resumes (or ends) each stale suite run. */
+  async recover(onRecover?: SuiteRecoveryOptions["onRecover"]): Promise<void> {
+    const now = Date.now();
+    for (const seen of await staleSuiteRuns(this.store.db, now - this.leaseMs)) {
+      if (this.closed) return;
+      if (this.active.has(seen.id)) continue;
+      const row = await claimSuiteRun(this.store.db, seen, this.owner, Date.now());
+      if (!row) continue; // another server took it first
+      const progress = await resumeProgress(this.store.db, row);
+      if (row.recoveries > MAX_SUITE_RECOVERIES) {
+        // Its owners kept stopping while running it: end it rather than take another down.
+        const why = `The suite run was ended: the servers executing it stopped ${plural(row.recoveries, "time")}.`;
+        this.launch(row, { ...progress, endWith: why }, DEFAULT_SUITE_CONCURRENCY);
+        onRecover?.(row.id, "ended");
+        continue;
+      }
+      this.launch(row, progress, DEFAULT_SUITE_CONCURRENCY);
+      onRecover?.(row.id, "resumed");
+    }
+  }
+
+  /**
+   * Stops the sweep and the suite runs executing here without ending them: they are handed
+   * back (no owner), so the next sweep of any server resumes them at once.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.sweeping;
+    const ids = [...this.active.keys()];
+    for (const a of this.active.values()) {
+      a.leave = true;
+      a.wake();
+    }
+    await Promise.all([...this.active.values()].map((a) => a.done));
+    await releaseSuiteRuns(this.store.db, this.owner, ids);
   }
 
   /** Waits until the suite run is final; onProgress sees its counts as cases end. */
@@ -389,16 +486,17 @@ export class SuiteService {
 
   private async execute(
     suite: SuiteRunRow,
-    cases: TestCaseRow[],
+    progress: SuiteProgress,
     starred: Map<string, string[]>,
     concurrency: number,
     active: Active,
     setWake: (w: () => void) => void,
   ): Promise<void> {
-    const queue = [...cases];
-    const inflight = new Map<string, InFlight>();
+    const { queue, counts, total } = progress;
+    const inflight = new Map(progress.inflight.map((f) => [f.runId, f]));
     const results: SuiteResultRow[] = [];
-    const counts = { passed: 0, failed: 0, errored: 0, cancelled: 0 };
+    const heartbeatMs = Math.max(20, Math.min(5000, Math.floor(this.leaseMs / 3)));
+    let lastBeat = Date.now();
     let signal: (() => void) | undefined;
     let dirty = false;
     const wake = () => {
@@ -430,16 +528,27 @@ export class SuiteService {
       });
       counts[RESULT_COLUMN[status]]++;
     };
+    // Results and counts are written only while this process still owns the suite run: one
+    // that was taken over (this process was presumed dead) writes nothing more and stops.
     const flush = async (final?: "Passed" | "Failed" | "Cancelled") => {
       const rows = results.splice(0);
       lastFlush = Date.now();
       await this.store.dialect.writeTransaction(async (trx) => {
+        const owned = await updateSuiteRun(
+          trx,
+          suite.id,
+          {
+            ...counts,
+            total,
+            heartbeat_at: lastFlush,
+            ...(final ? { status: final, finished_at: Date.now(), owner: null } : {}),
+          },
+          { owner: this.owner },
+        );
+        if (!owned) throw new Lost();
         await insertSuiteResults(trx, rows);
-        await updateSuiteRun(trx, suite.id, {
-          ...counts,
-          ...(final ? { status: final, finished_at: Date.now() } : {}),
-        });
       });
+      lastBeat = lastFlush;
     };
     const start = async (c: TestCaseRow) => {
       try {
@@ -518,7 +627,16 @@ export class SuiteService {
     };
     let cancelled = false;
     try {
+      if (progress.endWith !== undefined) {
+        for (const f of inflight.values()) {
+          await this.runs.cancel(f.runId, { by: "test suite" }).catch(() => {});
+          record(f.c, "Error", f.runId, { reason: progress.endWith });
+        }
+        inflight.clear();
+        for (const c of queue.splice(0)) record(c, "Error", null, { reason: progress.endWith });
+      }
       while (queue.length > 0 || inflight.size > 0) {
+        if (active.leave) return;
         if (active.cancel) {
           cancelled = true;
           break;
@@ -548,9 +666,14 @@ export class SuiteService {
           }
         }
         const now = Date.now();
+        if (now - lastBeat >= heartbeatMs) {
+          lastBeat = now;
+          if (!(await renewSuiteRun(this.store.db, suite.id, this.owner, now))) throw new Lost();
+        }
         if (now - lastCancelCheck > 250) {
           lastCancelCheck = now;
           const current = await getSuiteRun(this.store.db, suite.id);
+          if (current && current.owner !== this.owner) throw new Lost();
           if (!current || current.cancel_requested === 1 || current.status !== "Running") {
             active.cancel = true;
           }
@@ -573,6 +696,7 @@ export class SuiteService {
         cancelled ? "Cancelled" : counts.failed + counts.errored > 0 ? "Failed" : "Passed",
       );
     } catch (err) {
+      if (err instanceof Lost) return; // another server resumes it
       // Something outside any one case broke (the store went away): end the suite run with
       // every case left as Error, so nothing waits on it for ever.
       const why = `The suite run stopped: ${err instanceof Error ? err.message : String(err)}`;

@@ -6,6 +6,7 @@ import { runIndexesMigration } from "./003_run_indexes.ts";
 import { emailMigration } from "./004_email.ts";
 import { testSuiteMigration } from "./005_test_suite.ts";
 import { runSearchMigration } from "./006_run_search.ts";
+import { suiteHeartbeatMigration } from "./007_suite_heartbeat.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "004_email": emailMigration,
     "005_test_suite": testSuiteMigration,
     "006_run_search": runSearchMigration(blobType),
+    "007_suite_heartbeat": suiteHeartbeatMigration,
   };
   return { getMigrations: async () => migrations };
 }

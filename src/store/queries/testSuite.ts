@@ -10,6 +10,7 @@ import type {
   TestCasesTable,
 } from "../schema.ts";
 import { chunks, type Db } from "./db.ts";
+import { uuidFloor } from "./runActivity.ts";
 
 /** Inserts one case; false when the process already has a case of that name (a race lost). */
 export async function insertTestCase(db: Db, row: TestCaseRow): Promise<boolean> {
@@ -88,11 +89,15 @@ export async function updateSuiteRun(
   db: Db,
   id: string,
   patch: Updateable<SuiteRunsTable>,
-  /** Only while it is Running (a final suite run never changes). */
-  onlyRunning = true,
+  /**
+   * Only while it is Running (a final suite run never changes; default true), and, with
+   * `owner`, only while that process still executes it (not taken over).
+   */
+  guard: { onlyRunning?: boolean; owner?: string } = {},
 ): Promise<boolean> {
   let q = db.updateTable("suite_runs").set(patch).where("id", "=", id);
-  if (onlyRunning) q = q.where("status", "=", "Running");
+  if (guard.onlyRunning !== false) q = q.where("status", "=", "Running");
+  if (guard.owner !== undefined) q = q.where("owner", "=", guard.owner);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -174,4 +179,88 @@ export async function runAnswers(db: Db, runId: string): Promise<string[]> {
 export async function casesFromRuns(db: Db, runIds: readonly string[]): Promise<TestCaseRow[]> {
   if (runIds.length === 0) return [];
   return db.selectFrom("test_cases").selectAll().where("source_run_id", "in", runIds).execute();
+}
+
+/**
+ * The owner's heartbeat: true while this owner still holds the Running suite run (false:
+ * it ended, or another server took it over, so this one must write nothing more).
+ */
+export async function renewSuiteRun(
+  db: Db,
+  id: string,
+  owner: string,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable("suite_runs")
+    .set({ heartbeat_at: now })
+    .where("id", "=", id)
+    .where("owner", "=", owner)
+    .where("status", "=", "Running")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Running suite runs whose owner has not been heard since `before` (or that have none). */
+export async function staleSuiteRuns(db: Db, before: number): Promise<SuiteRunRow[]> {
+  return db
+    .selectFrom("suite_runs")
+    .selectAll()
+    .where("status", "=", "Running")
+    .where((eb) => eb.or([eb("heartbeat_at", "is", null), eb("heartbeat_at", "<", before)]))
+    .orderBy("id")
+    .limit(100)
+    .execute();
+}
+
+/**
+ * Takes a stale suite run over: guarded by the owner and heartbeat it was seen with, so of
+ * two servers that saw it stale only one gets it. Answers the row as taken, or undefined.
+ */
+export async function claimSuiteRun(
+  db: Db,
+  seen: Pick<SuiteRunRow, "id" | "owner" | "heartbeat_at" | "recoveries">,
+  owner: string,
+  now: number,
+): Promise<SuiteRunRow | undefined> {
+  return db
+    .updateTable("suite_runs")
+    .set({ owner, heartbeat_at: now, recoveries: seen.recoveries + 1 })
+    .where("id", "=", seen.id)
+    .where("status", "=", "Running")
+    .where("owner", seen.owner === null ? "is" : "=", seen.owner)
+    .where("heartbeat_at", seen.heartbeat_at === null ? "is" : "=", seen.heartbeat_at)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Hands back what this owner still runs (a graceful stop): the next sweep resumes them. */
+export async function releaseSuiteRuns(db: Db, owner: string, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("suite_runs")
+    .set({ owner: null, heartbeat_at: null })
+    .where("id", "in", ids)
+    .where("owner", "=", owner)
+    .where("status", "=", "Running")
+    .execute();
+}
+
+/**
+ * The test runs a suite run started (found again when another server resumes it): runs
+ * with trigger `test` since it began whose trigger_details name it, newest first.
+ */
+export async function suiteTestRuns(
+  db: Db,
+  suiteRunId: string,
+  createdAt: number,
+): Promise<Array<{ id: string; trigger_details: string }>> {
+  return db
+    .selectFrom("runs")
+    .select(["id", "trigger_details"])
+    .where("id", ">=", uuidFloor(createdAt - 60_000))
+    .where("trigger", "=", "test")
+    .where("trigger_details", "like", `%"suite_run":"${suiteRunId.replace(/[^0-9a-f-]/g, "")}"%`)
+    .orderBy("id", "desc")
+    .execute();
 }
