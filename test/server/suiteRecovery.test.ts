@@ -76,7 +76,7 @@ describe("a suite run whose server dies", () => {
     });
     const before = await until("a few cases ended", async () => {
       const s = await apiA.call<Suite>("GET", `/suite-runs/${started.id}`);
-      return s.counts.passed >= 2 ? s : undefined;
+      return (s.counts.passed ?? 0) >= 2 ? s : undefined;
     });
     expect(before.status).toBe("Running");
     a.child.kill("SIGKILL");
