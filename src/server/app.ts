@@ -5,7 +5,6 @@ import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyMultipart from "@fastify/multipart";
 import fastifySwagger from "@fastify/swagger";
-import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -20,12 +19,13 @@ import {
 } from "fastify-type-provider-zod";
 import type { Engine } from "../engine/index.ts";
 import { mailDomainOf } from "../triggers/email/addresses.ts";
+import { registerApiDocs } from "./apiDocs.ts";
 import { Accounts, LoginLimiter } from "./auth/accounts.ts";
 import { ApiKeyCache } from "./auth/apiKeys.ts";
 import { installAuthHook } from "./auth/hook.ts";
 import { resolveConfig, type ServerConfig } from "./config.ts";
 import { documentRoute, finishDocument, servedFrom } from "./openapi.ts";
-import { registerPages } from "./pages.ts";
+import { registerPages, type UiPage } from "./pages.ts";
 import { errorToProblem, parseJsonBody, problem, sendProblem } from "./problems.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -129,10 +129,12 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   });
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, errorToProblem(err, request)));
+  // The UI's index.html for its routes (set below, once the pages are registered).
+  let uiPage: UiPage | undefined;
   const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/") && request.method === "GET" && app.plainrunUi) {
-      return reply.sendFile("index.html");
+      if (uiPage) return uiPage(request, reply);
     }
     // A known path with another method: 405 with Allow (OPTIONS: 204 with Allow, no CORS grant).
     // A path whose route takes this method but found nothing (a missing static file) is 404.
@@ -204,10 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
     },
     transformObject: (input) => finishDocument(baseTransformObject(input) as never),
   });
-  await app.register(fastifySwaggerUi, {
-    routePrefix: "/api/docs",
-    uiConfig: { docExpansion: "list", deepLinking: true },
-  });
+  registerApiDocs(app);
 
   await app.register(
     async (api) => {
@@ -252,7 +251,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   );
 
   await registerStatic(app, config.webDir);
-  await registerPages(app, {
+  uiPage = await registerPages(app, {
     accounts,
     limiter,
     uiIndex: app.plainrunUi ? join(uiRoot(config.webDir), "index.html") : undefined,

@@ -4,9 +4,11 @@
 // Cross-site posts are refused (Origin / Sec-Fetch-Site), so no other site can log a
 // browser in to an account of its choosing.
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AccountError, type Accounts, type LoginLimiter } from "./auth/accounts.ts";
-import { DEVICE_COOKIE } from "./auth/hook.ts";
+import { DEVICE_COOKIE, SESSION_COOKIE } from "./auth/hook.ts";
+import { sameSecret } from "./auth/secrets.ts";
 import { startSessionCookies } from "./routes/auth.ts";
 
 const escapeHtml = (s: string) =>
@@ -63,17 +65,41 @@ export function loginPage(message?: string, next?: string): string {
   return page("Plainrun login", loginForm(message, next));
 }
 
+/** A setup link that cannot be used: why, and how to get a new one. */
+export function setupLinkErrorPage(problem: string): string {
+  return page(
+    "Plainrun setup: link not valid",
+    `<main id="main"><h1>This setup link cannot be used</h1>
+<p role="alert">${escapeHtml(problem)}</p>
+<p><a href="/login">Log in</a></p></main>`,
+  );
+}
+
+/** The log out form: a post with the session's CSRF token (a real form, no script needed). */
+export function logoutForm(csrfToken: string, email: string): string {
+  return `<form method="post" action="/logout" class="logout">
+<p>Signed in as ${escapeHtml(email)}.</p>
+<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
+<button type="submit">Log out</button></form>`;
+}
+
+const LOGOUT_REFUSED = `<main id="main"><h1>Not logged out</h1>
+<p role="alert">This log out form is out of date or came from another site: go back, reload the
+page and log out again.</p></main>`;
+
 /** Where a person lands after setup or login while the web UI is not built. */
-export const WELCOME = page(
-  "Plainrun: what next",
-  `<h1>You are logged in</h1>
+export const welcomePage = (logout: string) =>
+  page(
+    "Plainrun: what next",
+    `<h1>You are logged in</h1>
 <p>The web UI is not built in this installation, so Plainrun is used through its API and CLI:</p>
 <ol><li>Create an API key: <code>plainrun keys create laptop</code> on the server (the secret is
 its last line), or <code>POST /api/v2/keys {"name": "laptop"}</code>.</li>
 <li>Read the <a href="/api/docs">API documentation</a> (or the <a href="/api/v2/openapi.json">OpenAPI
 document</a>) and create a process: <code>POST /api/v2/processes</code>.</li>
-<li>Start a run: <code>POST /api/v2/runs</code>, then read it: <code>GET /api/v2/runs/{id}</code>.</li></ol>`,
-);
+<li>Start a run: <code>POST /api/v2/runs</code>, then read it: <code>GET /api/v2/runs/{id}</code>.</li></ol>
+${logout}`,
+  );
 
 /** A browser's cross-site form post: refused, so no other site can log a browser in. */
 function crossSite(request: FastifyRequest): boolean {
@@ -112,7 +138,38 @@ export function inUi(index: string, title: string, markup: string): string {
     .replace('<div id="root"></div>', `<div id="root">${markup}</div>`);
 }
 
-export async function registerPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
+/** Answers a UI route (the UI's index.html); registerPages returns it for the not-found path. */
+export type UiPage = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+/**
+ * The web UI's index.html for one of its routes. Signed in, its <noscript> also holds the log
+ * out form (with this session's CSRF token), so a browser without JavaScript can log out.
+ */
+async function uiIndexPage(
+  app: FastifyInstance,
+  accounts: Accounts,
+  index: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  // Cookies are parsed here: a not-found request is answered before the cookie hook runs.
+  const cookie = app.parseCookie(request.headers.cookie ?? "")[SESSION_COOKIE];
+  const session = cookie ? await accounts.session(cookie) : null;
+  let text = await readFile(index, "utf8");
+  if (session) {
+    text = text.replace(
+      "</noscript>",
+      `${logoutForm(session.csrfToken, session.email)}</noscript>`,
+    );
+  }
+  reply.header("cache-control", "no-cache");
+  return html(reply, 200, text);
+}
+
+export async function registerPages(
+  app: FastifyInstance,
+  deps: PageDeps,
+): Promise<UiPage | undefined> {
   const { accounts, limiter, uiIndex } = deps;
   const next = uiIndex ? "/" : "/welcome";
   const shown = (title: string, markup: string, standalone: string) =>
@@ -129,17 +186,27 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
       (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
     scoped.get("/setup", { schema: { hide: true } }, async (request, reply) => {
-      const token = (request.query as { token?: unknown }).token;
-      return html(reply, 200, setupHtml(typeof token === "string" ? token : ""));
+      const given = (request.query as { token?: unknown }).token;
+      const token = typeof given === "string" ? given : "";
+      // A wrong or used link is an error page of its own (no UI script to show the form).
+      const problem = await accounts.setupLinkProblem(token);
+      if (problem) return html(reply, 404, setupLinkErrorPage(problem));
+      return html(reply, 200, setupHtml(token));
     });
     scoped.get("/login", { schema: { hide: true } }, async (request, reply) => {
       const after = (request.query as { next?: unknown }).next;
       return html(reply, 200, loginHtml(undefined, safeNext(after) ? after : undefined));
     });
     if (!uiIndex) {
-      scoped.get("/welcome", { schema: { hide: true } }, async (_request, reply) =>
-        html(reply, 200, WELCOME),
-      );
+      scoped.get("/welcome", { schema: { hide: true } }, async (request, reply) => {
+        const cookie = request.cookies[SESSION_COOKIE];
+        const session = cookie ? await accounts.session(cookie) : null;
+        return html(
+          reply,
+          200,
+          session ? welcomePage(logoutForm(session.csrfToken, session.email)) : welcomePage(""),
+        );
+      });
     }
     scoped.post("/setup", { schema: { hide: true } }, async (request, reply) => {
       const { token = "", email = "", password = "" } = form(request);
@@ -161,6 +228,21 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
       if (!user) return html(reply, 401, loginHtml("Log in with the account you created."));
       await startSessionCookies(accounts, request, reply, user);
       return reply.code(303).header("location", next).send();
+    });
+    // Log out as a form post: the session's CSRF token in the body (the form is in the UI,
+    // and in the page's <noscript> without JavaScript), then to the login page.
+    scoped.post("/logout", { schema: { hide: true } }, async (request, reply) => {
+      const cookie = request.cookies[SESSION_COOKIE];
+      const session = cookie ? await accounts.session(cookie) : null;
+      if (session) {
+        const { csrf_token: token = "" } = form(request);
+        if (crossSite(request) || !sameSecret(token, session.csrfToken)) {
+          return html(reply, 403, page("Plainrun: log out", LOGOUT_REFUSED));
+        }
+        await accounts.endSession(session.idHash);
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(303).header("location", "/login").send();
     });
     scoped.post("/login", { schema: { hide: true } }, async (request, reply) => {
       const { email = "", password = "", next: after } = form(request);
@@ -188,4 +270,7 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
         .send();
     });
   });
+  return uiIndex
+    ? (request, reply) => uiIndexPage(app, accounts, uiIndex, request, reply)
+    : undefined;
 }

@@ -35,7 +35,8 @@ export async function registerStatic(app: FastifyInstance, webDir: string): Prom
     await app.register(fastifyStatic, {
       root,
       wildcard: false,
-      index: "index.html",
+      // "/" like every UI route is pages.ts's (index.html with the no-JavaScript log out form).
+      index: false,
       // Hashed bundles never change; index.html must be fetched anew to find new ones.
       setHeaders: (res, path) => {
         res.setHeader(

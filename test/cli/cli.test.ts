@@ -90,32 +90,40 @@ describe("plainrun run", () => {
     expect(JSON.parse(r.stdout).outputs.total).toBe(30.3);
   });
 
-  it("ends AwaitingAnswer with the question when no answer is given, exit 1", async () => {
+  it("ends AwaitingAnswer with the question when no answer is given, exit 3", async () => {
     const path = file(
       "ask.plain",
       'ask "Ship it?" as the decision\n  the choices are "yes", "no"\nsay "decided {the decision}"\n',
     );
+    // Waiting for an answer is not a failure of the command: its own code, 3.
     const r = await plainrun(["run", path, "--json"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     expect(out.status).toBe("AwaitingAnswer");
     expect(out.question).toEqual({ line: 1, text: "Ship it?", choices: ["yes", "no"] });
-    const answered = JSON.parse((await plainrun(["run", path, "--json", "--answer", "no"])).stdout);
+    const text = await plainrun(["run", path]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/AwaitingAnswer/);
+    const done = await plainrun(["run", path, "--json", "--answer", "no"]);
+    expect(done.code).toBe(0);
+    const answered = JSON.parse(done.stdout);
     expect(answered.status).toBe("Succeeded");
     expect(answered.log).toEqual(["decided no"]);
   });
 
   it("refuses a process that does not compile, naming the line", async () => {
     const path = file("broken.plain", "the total is (1 + \n");
+    // Waiting for an answer is not a failure of the command: its own code, 3.
     const r = await plainrun(["run", path, "--json"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/broken\.plain:1:\d+: /);
   });
 
   it("gives one JSON object with --json when the source does not compile", async () => {
     const path = file("invalid.plain", 'say "ok"\nprint the total\nthe x is 12,50\n');
+    // Waiting for an answer is not a failure of the command: its own code, 3.
     const r = await plainrun(["run", path, "--json"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
       status: "Invalid",

@@ -232,9 +232,10 @@ describe.concurrent("plainrun over a data directory", { timeout: 300_000 }, () =
     expect(rows.inputs.data).toMatchObject({ name: "data.csv", type: "text/csv" });
     expect(rows.file_ids).toEqual([rows.inputs.data.file_id]);
 
-    // A question: --wait stops at AwaitingAnswer (exit 1); answer --wait resumes it.
+    // A question: --wait stops at AwaitingAnswer (exit 3, not a failure); answer --wait
+    // resumes it.
     const asked = await cli("start", "greeting", "--wait", "--json");
-    expect(asked.code).toBe(1);
+    expect(asked.code).toBe(3);
     const waiting = JSON.parse(asked.stdout);
     expect(waiting.status).toBe("AwaitingAnswer");
     expect(waiting.question.text).toMatch(/customer name/);

@@ -110,8 +110,23 @@ describe("setup and login without JavaScript (item 3)", () => {
     });
 
   it("sets up the first admin with a real form post, then says what to do next", async () => {
+    const stale = (await s.http.accounts.bootstrap({})).setupToken as string;
     const boot = await s.http.accounts.bootstrap({});
     const token = boot.setupToken as string;
+    // A wrong link, one replaced by a newer one, and none at all: an error page that says
+    // how to get a new link, never the form.
+    for (const [query, why] of [
+      ["?token=wrong", /setup link is wrong/],
+      [`?token=${stale}`, /setup link is wrong/],
+      ["", /needs the setup link the server printed/],
+    ] as const) {
+      const bad = await fetch(`${s.url}/setup${query}`);
+      expect(bad.status).toBe(404);
+      const text = await bad.text();
+      expect(text).toMatch(why);
+      expect(text).toMatch(/To get a new link, restart the server/);
+      expect(text).not.toMatch(/<form/);
+    }
     const pageRes = await fetch(`${s.url}/setup?token=${token}`);
     const html = await pageRes.text();
     expect(html).toMatch(/<form method="post" action="\/setup">/);
@@ -145,6 +160,53 @@ describe("setup and login without JavaScript (item 3)", () => {
     const welcome = await (await fetch(`${s.url}/welcome`)).text();
     expect(welcome).toMatch(/plainrun keys create/);
     expect(welcome).toMatch(/\/api\/docs/);
+
+    // The link is used now: its page says so.
+    const used = await fetch(`${s.url}/setup?token=${token}`);
+    expect(used.status).toBe(404);
+    expect(await used.text()).toMatch(/setup link has been used: the first admin exists/);
+  });
+
+  it("logs out with a real form post carrying the session's CSRF token", async () => {
+    const login = await formPost("/login", {
+      email: "admin@example.com",
+      password: "correct horse",
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("plainrun_session="))
+      ?.split(";")[0] as string;
+    // Signed in, the page holds the log out form with the session's token.
+    const welcome = await (await fetch(`${s.url}/welcome`, { headers: { cookie } })).text();
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(welcome)?.[1] as string;
+    expect(welcome).toMatch(/<form method="post" action="\/logout"/);
+    const me = await s.api("GET", "/api/v2/auth/me", undefined, { ...noKey, cookie });
+    expect(csrf).toBe(me.body.csrf_token);
+
+    // A wrong token or another site's post does not end the session.
+    const wrong = await formPost("/logout", { csrf_token: "forged" }, { cookie });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toMatch(/log out again/);
+    const cross = await formPost(
+      "/logout",
+      { csrf_token: csrf },
+      { cookie, origin: "http://evil.example" },
+    );
+    expect(cross.status).toBe(403);
+    expect((await s.api("GET", "/api/v2/auth/me", undefined, { ...noKey, cookie })).status).toBe(
+      200,
+    );
+
+    const out = await formPost("/logout", { csrf_token: csrf }, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/login");
+    expect(out.headers.getSetCookie().some((c) => /^plainrun_session=;/.test(c))).toBe(true);
+    expect((await s.api("GET", "/api/v2/auth/me", undefined, { ...noKey, cookie })).status).toBe(
+      401,
+    );
+    // Already logged out: the same post just goes to the login page.
+    const again = await formPost("/logout", { csrf_token: csrf }, { cookie });
+    expect(again.status).toBe(303);
   });
 
   it("logs in with a real form post", async () => {

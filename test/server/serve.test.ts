@@ -53,7 +53,12 @@ describe("plainrun serve and plainrun keys", () => {
     // The built web UI when there is one (npm ci builds it), else a page that links the docs.
     const built = existsSync(join(ROOT, "web/dist/index.html"));
     expect(await home.text()).toContain(built ? '<div id="root">' : 'href="/api/docs"');
-    expect((await fetch(`${server.url}/setup`)).status).toBe(200);
+    const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
+    expect((await fetch(`${server.url}/setup?token=${token}`)).status).toBe(200);
+    // Without the printed token (or with a wrong one), an error page that says so.
+    const wrong = await fetch(`${server.url}/setup?token=wrong`);
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toMatch(/setup link is wrong/);
   });
 
   it("accepts the CLI's key and runs a run on its workers", async () => {

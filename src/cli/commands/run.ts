@@ -4,6 +4,7 @@ import { AnswerError } from "../../interpreter/index.ts";
 import type { Json, QuestionInfo } from "../../interpreter/types.ts";
 import { type Diagnostic, formatDiagnostic } from "../../language/index.ts";
 import { CliError, UsageError } from "../errors.ts";
+import { outcomeExitCode } from "../exitCodes.ts";
 import { parseFileFlag, parseInputFlag, parseLooseJson, readInputsFile } from "../inputs.ts";
 import { type RunView, runLocally, SourceError } from "../localRun.ts";
 import { readTextFile } from "../readTextFile.ts";
@@ -103,7 +104,7 @@ export function registerRun(cmd: Command): void {
       } else {
         process.stdout.write(describe(result));
       }
-      process.exitCode = result.status === "Succeeded" ? 0 : 1;
+      process.exitCode = outcomeExitCode([result.status]);
     });
 }
 

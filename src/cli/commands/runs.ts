@@ -8,6 +8,7 @@ import type {
 } from "../../engine/index.ts";
 import { RUN_STATUSES, type Stage, TRIGGER_TYPES } from "../../store/index.ts";
 import { engineCommand } from "../engineCommand.ts";
+import { outcomeExitCode } from "../exitCodes.ts";
 import {
   describeOutcome,
   formatDuration,
@@ -202,7 +203,7 @@ async function waitAndPrint(
   const [done] = (await waitWithWorkers(engine, [id])) as [RunDetail];
   if (json) printJson(runWithoutTimeline(done));
   else out(describeOutcome(done));
-  return done.status === "Succeeded" ? 0 : 1;
+  return outcomeExitCode([done.status]);
 }
 
 const idsArg = (cmd: Command) => cmd.argument("<ids...>", "run ids");
@@ -272,7 +273,7 @@ export function registerRuns(group: Command): void {
         .option("--exact-version", "run the original's exact version instead")
         .option(
           "--wait",
-          "execute the new runs here and wait for them (exit 0 only when all Succeeded)",
+          "execute the new runs here and wait for them (exit 0 when all Succeeded, 3 when one waits for an answer)",
         ),
     ),
   ).action((ids: string[], flags: RerunFlags) =>
@@ -292,8 +293,8 @@ export function registerRuns(group: Command): void {
       const code = printBulk(withFinal, flags.json, (r) =>
         r.ok && r.run ? `done, new run ${r.run.id} ${r.run.status}` : "done",
       );
-      const allSucceeded = withFinal.every((r) => r.ok && r.run?.status === "Succeeded");
-      return code === 0 && allSucceeded ? 0 : 1;
+      if (code !== 0) return code;
+      return outcomeExitCode(withFinal.map((r) => (r.ok && r.run ? r.run.status : "Error")));
     }),
   );
 

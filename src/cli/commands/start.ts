@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { Engine, Run, RunDetail } from "../../engine/index.ts";
 import type { Json } from "../../interpreter/types.ts";
 import { engineCommand } from "../engineCommand.ts";
+import { outcomeExitCode } from "../exitCodes.ts";
 import { describeOutcome, out, printJson } from "../format.ts";
 import { parseFileFlag, parseInputFlag, readInputsFile } from "../inputs.ts";
 import { type CommonFlags, collect, storeOptions, whoAmI } from "../options.ts";
@@ -59,7 +60,7 @@ export function registerStart(cmd: Command): void {
       .option("--file <name=path>", "a file input (repeatable)", collect, [])
       .option(
         "--wait",
-        "execute it here and wait until it is final or asks a question; print status, log and outputs (exit 0 only when it Succeeded)",
+        "execute it here and wait until it is final or asks a question; print status, log and outputs (exit 0 when it Succeeded, 3 when it waits for an answer)",
       ),
   ).action((processRef: string, flags: StartFlags) =>
     engineCommand(flags, async (engine) => {
@@ -78,7 +79,7 @@ export function registerStart(cmd: Command): void {
       const [done] = (await waitWithWorkers(engine, [run.id])) as [RunDetail];
       if (flags.json) printJson(runWithoutTimeline(done));
       else out(describeOutcome(done));
-      return done.status === "Succeeded" ? 0 : 1;
+      return outcomeExitCode([done.status]);
     }),
   );
 }

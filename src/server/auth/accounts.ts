@@ -10,6 +10,7 @@ import {
   deleteSession,
   deleteUnusedSetupTokens,
   findSession,
+  findSetupToken,
   findUserByEmail,
   insertSession,
   insertSetupToken,
@@ -130,6 +131,28 @@ export class Accounts {
       used_at: null,
     });
     return { setupToken: token };
+  }
+
+  /**
+   * Why a setup link cannot be used, as a sentence that says how to get a new one; undefined
+   * when it can. Only reads: the token is used by `setup`.
+   */
+  async setupLinkProblem(token: string): Promise<string | undefined> {
+    const again =
+      "To get a new link, restart the server (`plainrun serve`): while no account exists it prints a fresh one.";
+    if (await this.hasUsers()) {
+      return "This setup link has been used: the first admin exists already. Log in instead, or ask the admin for an account.";
+    }
+    if (!token)
+      return `This page needs the setup link the server printed (it ends in /setup?token=…). ${again}`;
+    const row = await findSetupToken(this.store.db, sha256Hex(token));
+    if (!row) {
+      return `This setup link is wrong (mistyped, cut short, or replaced by a newer one the server printed). ${again}`;
+    }
+    if (row.used_at !== null) return `This setup link has been used. ${again}`;
+    if (Number(row.expires_at) <= Date.now())
+      return `This setup link has expired (links last 24 hours). ${again}`;
+    return undefined;
   }
 
   /** Uses a setup token once to create the first admin. */

@@ -174,6 +174,14 @@ export async function useSetupToken(db: Db, hash: string, now: number): Promise<
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** A setup token's row by its hash (to tell a wrong link from a used or expired one). */
+export async function findSetupToken(
+  db: Db,
+  hash: string,
+): Promise<Selectable<SetupTokensTable> | undefined> {
+  return auth(db).selectFrom("setup_tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
+}
+
 export async function deleteUnusedSetupTokens(db: Db): Promise<void> {
   await auth(db).deleteFrom("setup_tokens").where("used_at", "is", null).execute();
 }

@@ -2,8 +2,8 @@
 // Not signed in: to the login page (which sends on to setup while there is no admin yet).
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { ApiError, api, ok, setCsrfToken } from "../api/client";
+import { Navigate, NavLink, Outlet, useLocation } from "react-router";
+import { ApiError } from "../api/client";
 import { ErrorNote } from "./ErrorNote";
 import { useMe } from "./session";
 
@@ -17,7 +17,6 @@ const NAV = [
 export function Shell() {
   const me = useMe();
   const location = useLocation();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
 
   // Any 401 (an expired session) sends the person to log in again, then back here.
@@ -51,13 +50,6 @@ export function Shell() {
     );
   }
 
-  const logOut = async () => {
-    await ok(api.POST("/api/v2/auth/logout")).catch(() => {});
-    setCsrfToken(undefined);
-    queryClient.clear();
-    navigate("/login");
-  };
-
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -80,9 +72,14 @@ export function Shell() {
           <span className="user-name" title="Signed in">
             {me.data.user?.email ?? me.data.key?.name}
           </span>
-          <button type="button" className="link-button" onClick={logOut}>
-            Log out
-          </button>
+          {/* A real form post (the server ends the session and sends to /login): the same
+              path with and without JavaScript. */}
+          <form method="post" action="/logout" className="logout">
+            <input type="hidden" name="csrf_token" value={me.data.csrf_token ?? ""} />
+            <button type="submit" className="link-button">
+              Log out
+            </button>
+          </form>
         </div>
       </header>
       <main className="content" id="main" tabIndex={-1}>
