@@ -153,6 +153,16 @@ describe("OpenAPI document", () => {
     const page = await fetch(`${s.url}/api/docs`, { redirect: "follow" });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/swagger/i);
+    // Built on that first request (not at start): its script, and the document as JSON and YAML.
+    const script = await fetch(`${s.url}/api/docs/static/swagger-ui-bundle.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    const json = (await (await fetch(`${s.url}/api/docs/json`)).json()) as { paths: object };
+    expect(Object.keys(json.paths)).toContain("/api/v2/runs");
+    const yaml = await fetch(`${s.url}/api/docs/yaml`);
+    expect(yaml.headers.get("content-type")).toMatch(/yaml/);
+    expect(await yaml.text()).toMatch(/^openapi: 3\.1\.0/m);
   });
 
   it("builds a typed client from nothing but the document, which runs a process", async () => {
