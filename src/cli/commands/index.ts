@@ -20,7 +20,8 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "run",
-    description: "run a process file locally (no server); exit 0 when it Succeeded, 3 when it waits for an answer",
+    description:
+      "run a process file locally (no server); exit 0 when it Succeeded, 3 when it waits for an answer",
     load: async () => (await import("./run.ts")).registerRun,
   },
   {

@@ -179,7 +179,11 @@ export async function findSetupToken(
   db: Db,
   hash: string,
 ): Promise<Selectable<SetupTokensTable> | undefined> {
-  return auth(db).selectFrom("setup_tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
+  return auth(db)
+    .selectFrom("setup_tokens")
+    .selectAll()
+    .where("hash", "=", hash)
+    .executeTakeFirst();
 }
 
 export async function deleteUnusedSetupTokens(db: Db): Promise<void> {
