@@ -2,12 +2,14 @@
 // expressions): CPU time per parse, the median and minimum of 40 samples of 5 parses each
 // after 5 warm-up samples, and one JSON line.
 //
-//   node --import tsx bench/language/parse.ts [OTHER/src/language/index.ts]
+//   node --import tsx bench/language/parse.ts [OTHER/src/language/index.ts] [--runs N]
+//   node --import tsx bench/language/parse.ts --this NEW.mjs OTHER.mjs   # e.g. esbuild bundles
 //
-// With a path, another checkout's parser runs too, alternating with this one.
+// With a path, another checkout's parser runs too, alternating with this one (ABBA, so
+// neither always runs first), and each sample's ratio this/other is reported: its median
+// and quartiles are steadier on a loaded machine than either parser's own times.
 import { pathToFileURL } from "node:url";
 
-const RUNS = 40;
 const BATCH = 5;
 const WARMUP = 5;
 
@@ -54,10 +56,18 @@ async function load(path: string): Promise<Lang> {
 
 // This checkout's parser, and optionally another's; runs alternate between them so that
 // both see the same machine load. Figures: the median and the minimum of the runs.
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+};
+const RUNS = Number(flag("--runs") ?? 40);
+const thisPath = flag("--this");
 const parsers: Array<{ name: string; lang: Lang }> = [
-  { name: "this", lang: await load("../../src/language/index.ts") },
+  { name: thisPath ?? "this", lang: await load(thisPath ?? "../../src/language/index.ts") },
 ];
-if (process.argv[2]) parsers.push({ name: process.argv[2], lang: await load(process.argv[2]) });
+const other = args[0] ?? null;
+if (other) parsers.push({ name: other, lang: await load(other) });
 const src = source(1000);
 for (const p of parsers) {
   const check = p.lang.parse(src);
@@ -66,7 +76,9 @@ for (const p of parsers) {
 }
 const times = parsers.map(() => [] as number[]);
 for (let i = 0; i < WARMUP + RUNS; i++) {
-  parsers.forEach((p, k) => {
+  const order = i % 2 === 0 ? parsers : [...parsers].reverse();
+  order.forEach((p) => {
+    const k = parsers.indexOf(p);
     // CPU time (user + system) of BATCH parses: steadier than wall time on a busy machine.
     const t0 = process.cpuUsage();
     for (let b = 0; b < BATCH; b++) p.lang.parse(src);
@@ -76,6 +88,13 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
   });
 }
 const lines = src.split("\n").length - 1;
+const quartiles = (xs: number[]) => {
+  const t = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))]!;
+  return { q1: at(0.25), median: at(0.5), q3: at(0.75) };
+};
+// Per sample: this parser's time over the other's, taken side by side.
+const ratios = times.length > 1 ? times[0]!.map((t, i) => t / times[1]![i]!) : [];
 const figures = parsers.map((p, k) => {
   const t = times[k]!.sort((a, b) => a - b);
   const median = t[Math.floor(t.length / 2)]!;
@@ -84,4 +103,21 @@ const figures = parsers.map((p, k) => {
   );
   return { parser: p.name, median_ms: Number(median.toFixed(2)), min_ms: Number(t[0]!.toFixed(2)) };
 });
-console.log(JSON.stringify({ bench: "parse", lines, runs: RUNS, figures }));
+const ratio = ratios.length > 0 ? quartiles(ratios) : null;
+if (ratio) {
+  console.log(
+    `this/other per sample: median ${ratio.median.toFixed(3)} (quartiles ${ratio.q1.toFixed(3)}–${ratio.q3.toFixed(3)})`,
+  );
+}
+const round3 = (x: number) => Number(x.toFixed(3));
+console.log(
+  JSON.stringify({
+    bench: "parse",
+    lines,
+    runs: RUNS,
+    figures,
+    ...(ratio
+      ? { ratio: { median: round3(ratio.median), q1: round3(ratio.q1), q3: round3(ratio.q3) } }
+      : {}),
+  }),
+);

@@ -24,6 +24,30 @@ export interface ExpressionParsers {
 
 export type ConditionParser = (c: Cursor, whose: Mode) => Condition;
 
+/** A node of a phrases' trie: the phrase that ends here, and the words that go on. */
+interface Trie<P> {
+  phrase: P | null;
+  next: Map<string, Trie<P>>;
+}
+
+/** Phrases as a trie of their words; the first of two equal phrases wins. */
+function phraseTrie<P extends { words: readonly string[] }>(phrases: readonly P[]): Trie<P> {
+  const root: Trie<P> = { phrase: null, next: new Map() };
+  for (const p of phrases) {
+    let node = root;
+    for (const w of p.words) {
+      let next = node.next.get(w);
+      if (!next) {
+        next = { phrase: null, next: new Map() };
+        node.next.set(w, next);
+      }
+      node = next;
+    }
+    node.phrase ??= p;
+  }
+  return root;
+}
+
 /**
  * The condition parser over the given expression parsers. Expressions hold conditions
  * (`whose`, `where`) and conditions hold expressions: expressions.ts makes the pair, so
@@ -346,10 +370,11 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
   }
 
   /**
-   * COMPARISONS indexed by first word, longest first; every `is …` / `are …` phrase
-   * without `not` also negated (`is not over`).
+   * COMPARISONS as a trie of words (punctuation by its text), so the longest phrase at
+   * the cursor is found in one walk; every `is …` / `are …` phrase without `not` also
+   * negated (`is not over`).
    */
-  const PHRASES: ReadonlyMap<string, readonly Phrase[]> = (() => {
+  const PHRASES: Trie<Phrase> = (() => {
     const all: Phrase[] = COMPARISONS.map((p) => ({ words: p.phrase.split(" "), means: p.means }));
     const known = new Set(COMPARISONS.map((p) => p.phrase));
     for (const p of COMPARISONS) {
@@ -359,47 +384,38 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
       if (known.has(`${first} not ${rest.join(" ")}`) || !("op" in p.means)) continue;
       all.push({ words: [first!, "not", ...rest], means: { ...p.means, negate: !p.means.negate } });
     }
-    const byFirst = new Map<string, Phrase[]>();
-    for (const p of all) {
-      const list = byFirst.get(p.words[0]!) ?? [];
-      list.push(p);
-      byFirst.set(p.words[0]!, list);
-    }
-    for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
-    return byFirst;
+    return phraseTrie(all);
   })();
 
-  function tokenIs(t: Token | undefined, w: string): boolean {
-    if (!t) return false;
-    return t.kind === "punct" ? t.text === w : t.kind === "word" && t.lower === w;
+  /** The longest phrase at the cursor (consumed), or null. */
+  function matchTrie<P extends { words: readonly string[] }>(c: Cursor, root: Trie<P>): P | null {
+    let node: Trie<P> = root;
+    let found: P | null = null;
+    for (let i = 0; ; i++) {
+      const t = c.peek(i);
+      if (!t || (t.kind !== "word" && t.kind !== "punct")) break;
+      const next = node.next.get(t.kind === "word" ? t.lower : t.text);
+      if (!next) break;
+      node = next;
+      if (node.phrase) found = node.phrase;
+    }
+    if (found) c.advance(found.words.length);
+    return found;
   }
 
   /** The longest comparison phrase at the cursor (consumed), or null. */
   function matchPhrase(c: Cursor): Phrase | null {
-    const t = c.peek();
-    if (!t || (t.kind !== "word" && t.kind !== "punct")) return null;
-    const list = PHRASES.get(t.kind === "word" ? t.lower : t.text);
-    if (!list) return null;
-    for (const p of list) {
-      if (p.words.every((w, i) => tokenIs(c.peek(i), w))) {
-        c.advance(p.words.length);
-        return p;
-      }
-    }
-    return null;
+    return matchTrie(c, PHRASES);
   }
+
+  const OR_MORE_PHRASES = phraseTrie(
+    OR_MORE.map((p) => ({ words: p.phrase.split(" "), op: p.op })),
+  );
 
   /** `is 3 or more`: the `or more` / `or less` after a plain `is` comparison. */
   function orMore(c: Cursor): "atLeast" | "atMost" | null {
     if (!c.isWord("or")) return null;
-    for (const p of OR_MORE) {
-      const words = p.phrase.split(" ");
-      if (words.every((w, i) => c.isWord(w, i))) {
-        c.advance(words.length);
-        return p.op;
-      }
-    }
-    return null;
+    return matchTrie(c, OR_MORE_PHRASES)?.op ?? null;
   }
 
   /** A text or a number alone is always true or always false: never a condition. */

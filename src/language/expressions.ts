@@ -5,7 +5,6 @@ import { conditionParser } from "./conditions.ts";
 import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
 import { clip } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
-import { normalizeName } from "./names.ts";
 import {
   DAY_WORDS,
   DECIMALS_WORDS,
@@ -266,16 +265,25 @@ export function readNameWords(c: Cursor): Token[] {
   }
 }
 
-export function nameRef(article: Token | null, words: Token[]): NameRef {
+export function nameRef(article: Token | null, words: Token[], lower = lowerWords(words)): NameRef {
   const first = article ?? words[0]!;
   const last = words[words.length - 1] ?? first;
-  const text = [...(article ? [article.text] : []), ...words.map((w) => w.text)].join(" ");
+  let text = article ? article.text : "";
+  for (const w of words) text = text === "" ? w.text : `${text} ${w.text}`;
   return {
     kind: "name",
-    key: normalizeName(words.map((w) => w.lower).join(" ")),
+    // Words are lower case with no spaces: only a leading `the` is left to drop.
+    key: lower.startsWith("the ") ? lower.slice(4) : lower,
     text,
     span: spanOf(first, last),
   };
+}
+
+/** The words' lower-case texts joined by spaces. */
+function lowerWords(words: readonly Token[]): string {
+  let out = "";
+  for (const w of words) out = out === "" ? w.lower : `${out} ${w.lower}`;
+  return out;
 }
 
 function parseWordPrimary(c: Cursor, t: Token): Expr {
@@ -431,7 +439,7 @@ function parseTheForm(c: Cursor): Expr {
   const words = readNameWords(c);
   const last = words[words.length - 1];
   if (!last) return c.unexpected(`a name after '${the.text}'`);
-  const lower = words.map((w) => w.lower).join(" ");
+  const lower = lowerWords(words);
   const span = spanOf(the, last);
   if (lower === "above") return { kind: "above", span };
   if (lower === "current date") return { kind: "now", which: "date", span };
@@ -480,7 +488,7 @@ function parseTheForm(c: Cursor): Expr {
     c.leave();
     return { kind: "field", target, field: lower, span: spanOf(the, target.span) };
   }
-  return nameRef(the, words);
+  return nameRef(the, words, lower);
 }
 
 /**

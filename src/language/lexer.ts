@@ -48,7 +48,21 @@ const AMBIGUOUS_COMMA_RE = /(?:,\d+(?:\.\d+)?)+/y;
 /** `2026-05-04` or `04/05/2026` without quotes would be arithmetic. */
 const UNQUOTED_DATE_RE = /\d{4}-\d{2}-\d{2}(?![\d])|\d{1,2}\/\d{1,2}\/\d{4}(?![\d])/y;
 const SYMBOLS = new Set(CURRENCY_SYMBOLS);
-const CODES = new Set(CURRENCY_CODES.map((c) => c.toLowerCase()));
+/** The currency codes as numbers of their three lower-case letters: a test that slices nothing. */
+const CODE_KEYS: ReadonlySet<number> = new Set(
+  CURRENCY_CODES.map((c) => codeKey(c.toLowerCase(), 0)),
+);
+
+/** Three ASCII letters at `at` as one number (case folded), or -1. */
+function codeKey(src: string, at: number): number {
+  let key = 0;
+  for (let i = 0; i < 3; i++) {
+    const c = src.charCodeAt(at + i) | 32;
+    if (c < 97 || c > 122) return -1;
+    key = key * 32 + (c - 96);
+  }
+  return key;
+}
 const PERCENT_RE = new RegExp(
   `\\s*(?:%|(?:${PERCENT_WORDS.join("|").replace(/ /g, "\\s+")})(?![\\p{L}\\p{N}_]))`,
   "iuy",
@@ -60,13 +74,16 @@ const PUNCT2 = new Set([">=", "<=", "!=", "<>"]);
 const PUNCT1 = new Set(["+", "-", "*", "/", "=", ">", "<", "(", ")", ","]);
 const MAX_TEXT_NESTING = 20;
 
-/** A digit, a currency symbol, or three letters and a space or digit (`EUR 40`). */
+/** A digit, a currency symbol, or a currency code and a space or digit (`EUR 40`). */
 function mayStartNumber(src: string, at: number): boolean {
   const c = src.charCodeAt(at);
   if (c >= 48 && c <= 57) return true;
-  if (SYMBOLS.has(src[at]!)) return true;
-  const after = src.charCodeAt(at + 3);
-  return after === 32 || (after >= 48 && after <= 57);
+  // Every word reaches here: letters are tested before the symbols' set.
+  if ((c | 32) >= 97 && (c | 32) <= 122) {
+    const after = src.charCodeAt(at + 3);
+    return (after === 32 || (after >= 48 && after <= 57)) && CODE_KEYS.has(codeKey(src, at));
+  }
+  return SYMBOLS.has(src[at]!);
 }
 
 class LexFail {
@@ -98,7 +115,17 @@ class Lexer {
   }
 
   token(kind: TokenKind, from: number, to: number, text = this.src.slice(from, to)): Token {
-    return { kind, text, lower: text.toLowerCase(), ...this.span(from, to) };
+    // One object literal (no spread of a span): the lexer makes one per word.
+    const line = this.line;
+    return {
+      kind,
+      text,
+      lower: text.toLowerCase(),
+      line,
+      col: from + 1,
+      endLine: line,
+      endCol: to + 1,
+    };
   }
 
   /** Tokens up to the end of the line, or (inside `{…}`) up to the closing brace. */
@@ -169,8 +196,8 @@ class Lexer {
   contraction(start: number, word: string): Token[] | null {
     const src = this.src;
     const end = start + word.length;
-    if (!APOSTROPHES.has(src[end] ?? "") || (src[end + 1] !== "t" && src[end + 1] !== "T"))
-      return null;
+    const t = src.charCodeAt(end + 1);
+    if ((t !== 116 && t !== 84) || !APOSTROPHES.has(src[end]!)) return null;
     const after = src[end + 2];
     if (after !== undefined && WORD_CHAR_RE.test(after)) return null;
     const key = word.toLowerCase();
@@ -197,7 +224,7 @@ class Lexer {
       // Only a three-letter currency code followed by a number (`EUR 40`).
       const after = src.charCodeAt(pos + 3);
       if (after !== 32 && !(after >= 48 && after <= 57)) return null;
-      if (!CODES.has(src.slice(pos, pos + 3).toLowerCase())) return null;
+      if (!CODE_KEYS.has(codeKey(src, pos))) return null;
       CODE_BEFORE_RE.lastIndex = pos;
       const code = CODE_BEFORE_RE.exec(src);
       if (!code) return null;
@@ -232,11 +259,7 @@ class Lexer {
       }
     } else if (after !== undefined && SYMBOLS.has(after) && next === pos && !SYMBOLS.has(ch)) {
       pos++;
-    } else if (
-      digitFirst &&
-      after !== undefined &&
-      CODES.has(src.slice(next, next + 3).toLowerCase())
-    ) {
+    } else if (digitFirst && after !== undefined && CODE_KEYS.has(codeKey(src, next))) {
       CODE_AFTER_RE.lastIndex = pos;
       if (CODE_AFTER_RE.exec(src)) pos = CODE_AFTER_RE.lastIndex;
     }

@@ -36,7 +36,7 @@ import {
   VERB_SYNONYMS,
 } from "./phrasings.ts";
 import { matchCall, parsePhrase } from "./procedures.ts";
-import { STATEMENT_VERBS } from "./words.ts";
+import { STATEMENT_VERB_SET, STATEMENT_VERBS } from "./words.ts";
 
 export interface StmtContext {
   /** Procedures of the program by verb (collected before parsing statements). */
@@ -608,7 +608,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
   }
   // `send` is the email statement only as `send an email to …`: `send the invoice to …` stays
   // a call of the process's own `to send …` procedure.
-  const builtin = STATEMENT_VERBS.includes(verb) && (verb !== "send" || isSendEmail(c));
+  const builtin = STATEMENT_VERB_SET.has(verb) && (verb !== "send" || isSendEmail(c));
   const means = Object.hasOwn(VERB_SYNONYMS, verb) ? VERB_SYNONYMS[verb]! : verb;
   if (!builtin && ctx.procedures.has(verb)) {
     c.advance(1);
@@ -616,47 +616,49 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
   }
   if (!builtin) unknownStatement(c, node, ctx);
   c.advance(1);
-  const simple = (s: Stmt): Stmt => {
-    noChildren(node, ctx);
-    return s;
-  };
-  const here = () => spanOf(start, c.last());
+  // No closures here (one per line would be made): simple0 and spanOf are called directly.
   switch (verb) {
     case "set":
     case "change":
     case "sort":
     case "round":
-      return simple(parseSetVerb(c, start, means));
+      return simple0(node, ctx, parseSetVerb(c, start, means));
     case "increase":
     case "decrease":
-      return simple(parseIncrease(c, start, verb));
+      return simple0(node, ctx, parseIncrease(c, start, verb));
     case "clear": {
       const target = parseTarget(c);
       expectEnd(c);
-      return simple({ kind: "clear", target, span: here() });
+      return simple0(node, ctx, { kind: "clear", target, span: spanOf(start, c.last()) });
     }
     case "prepend":
     case "append":
     case "insert":
-      return simple(parseInsert(c, start, verb));
+      return simple0(node, ctx, parseInsert(c, start, verb));
     case "remove": {
       const value = valueBeforeFrom(c);
       c.expectWord("from");
       const target = parseTarget(c);
       expectEnd(c);
-      return simple({ kind: "update", op: "subtract", target, value, span: here() });
+      return simple0(node, ctx, {
+        kind: "update",
+        op: "subtract",
+        target,
+        value,
+        span: spanOf(start, c.last()),
+      });
     }
     case "say": {
       const value = parseExpr(c);
       expectEnd(c);
-      return simple({ kind: "say", value, span: here() });
+      return simple0(node, ctx, { kind: "say", value, span: spanOf(start, c.last()) });
     }
     case "use": {
       const value = parseExpr(c);
       c.expectWord("as", "'as the …'");
       const as = parseName(c);
       expectEnd(c);
-      return simple({ kind: "use", value, as, span: here() });
+      return simple0(node, ctx, { kind: "use", value, as, span: spanOf(start, c.last()) });
     }
     case "if":
     case "when":
@@ -666,7 +668,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       const condition: typeof cond =
         verb === "unless" ? { kind: "not", operand: cond, span: cond.span } : cond;
       if (!c.acceptWord("then") && !c.acceptPunct(",")) c.expectWord("then");
-      const headSpan = here();
+      const headSpan = spanOf(start, c.last());
       if (c.atEnd()) {
         const branchBody = indentedBody(node, ctx, "the steps to take when the condition holds");
         return {
@@ -697,7 +699,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
         if (!c.acceptWord("times")) c.expectWord("time", "'times'");
       }
       expectEnd(c);
-      const span = here();
+      const span = spanOf(start, c.last());
       return { kind: "repeat", times, body: indentedBody(node, ctx, "the steps to repeat"), span };
     }
     case "add":
@@ -706,7 +708,13 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       c.expectWord(verb === "add" ? "to" : "from");
       const target = parseTarget(c);
       expectEnd(c);
-      return simple({ kind: "update", op: verb, target, value, span: here() });
+      return simple0(node, ctx, {
+        kind: "update",
+        op: verb,
+        target,
+        value,
+        span: spanOf(start, c.last()),
+      });
     }
     case "multiply":
     case "divide": {
@@ -714,7 +722,13 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       c.expectWord("by");
       const value = parseExpr(c);
       expectEnd(c);
-      return simple({ kind: "update", op: verb, target, value, span: here() });
+      return simple0(node, ctx, {
+        kind: "update",
+        op: verb,
+        target,
+        value,
+        span: spanOf(start, c.last()),
+      });
     }
     case "imagine": {
       if (c.acceptWord("a") || c.acceptWord("an")) {
@@ -723,7 +737,12 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
         c.expectWord("as");
         const target = parseName(c);
         expectEnd(c);
-        return simple({ kind: "imagine", target, shape, span: here() });
+        return simple0(node, ctx, {
+          kind: "imagine",
+          target,
+          shape,
+          span: spanOf(start, c.last()),
+        });
       }
       const target = parseName(c);
       let shape: "list" | "record" = "list";
@@ -733,14 +752,20 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
         shape = shapeWord(c, "'a record'");
       }
       expectEnd(c);
-      return simple({ kind: "imagine", target, shape, span: here() });
+      return simple0(node, ctx, { kind: "imagine", target, shape, span: spanOf(start, c.last()) });
     }
     case "get":
     case "find": {
       const value = parseExpr(c);
       const as = optionalAs(c);
       expectEnd(c);
-      return simple({ kind: "get", mode: verb, value, as, span: here() });
+      return simple0(node, ctx, {
+        kind: "get",
+        mode: verb,
+        value,
+        as,
+        span: spanOf(start, c.last()),
+      });
     }
     case "ask":
       return parseAsk(c, start, node, ctx);
@@ -755,16 +780,21 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       if (e.kind !== "convert" || e.to !== "table") c.unexpected("'as a table'");
       const as = optionalAs(c);
       expectEnd(c);
-      return simple({ kind: "readTable", source: e.operand, as, span: here() });
+      return simple0(node, ctx, {
+        kind: "readTable",
+        source: e.operand,
+        as,
+        span: spanOf(start, c.last()),
+      });
     }
     case "stop":
       expectEnd(c);
-      return simple({ kind: "stop", span: here() });
+      return simple0(node, ctx, { kind: "stop", span: spanOf(start, c.last()) });
     case "fail": {
       c.expectWord("with");
       const message = parseExpr(c);
       expectEnd(c);
-      return simple({ kind: "fail", message, span: here() });
+      return simple0(node, ctx, { kind: "fail", message, span: spanOf(start, c.last()) });
     }
     case "ensure":
       return c.fail("'ensure' lines belong under 'validate the following'", start);

@@ -165,6 +165,9 @@ export const STATEMENT_VERBS: readonly string[] = [
   "unless",
 ];
 
+/** STATEMENT_VERBS as a set: every line's first word is looked up. */
+export const STATEMENT_VERB_SET: ReadonlySet<string> = new Set(STATEMENT_VERBS);
+
 export const UNITS: Readonly<Record<string, DurationUnit>> = {
   second: "seconds",
   seconds: "seconds",
