@@ -2,16 +2,23 @@
 // draft or the published version, here (data directory, database URL: a worker pool in
 // this process) or on a server (--server URL --key KEY); a progress line on stderr while
 // cases run, a summary, JUnit XML with --junit, exit 1 when a case is Failed or Error.
-// Subcommands add cases from runs, list cases and show the history.
+// Subcommands add cases from runs; testManage.ts manages cases and suite runs.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { Engine, SuiteRun, SuiteRunDetail } from "../../engine/index.ts";
 import { STAGES, type Stage } from "../../store/index.ts";
 import { engineCommand } from "../engineCommand.ts";
 import { CliError, fileProblem, reportError, UsageError } from "../errors.ts";
-import { formatDuration, formatTime, out, printJson, table } from "../format.ts";
-import { diffLines, junitXml } from "../junit.ts";
+import { formatDuration, out, printJson } from "../format.ts";
+import { junitXml } from "../junit.ts";
 import { type CommonFlags, intArg, storeOptions, whoAmI } from "../options.ts";
+import { remoteOf, type SuiteBackend } from "../suiteBackend.ts";
+import {
+  inherited,
+  registerCaseCommands,
+  registerSuiteRunCommands,
+  resultLines,
+} from "./testManage.ts";
 
 interface TestFlags extends CommonFlags {
   stage: string;
@@ -46,13 +53,7 @@ function progress(): { show: (s: SuiteRun) => void; end: () => void } {
 function summary(s: SuiteRunDetail): string {
   const names = new Map(s.processes.map((p) => [p.id, p.name]));
   const lines: string[] = [];
-  for (const r of s.results) {
-    if (r.status === "Passed") continue;
-    const where = `${names.get(r.process_id) ?? r.process_id} › ${r.case_name}`;
-    lines.push(`${r.status.toUpperCase()}  ${where}${r.run_id ? ` (run ${r.run_id})` : ""}`);
-    if (r.status === "Failed") for (const l of diffLines(r.diff)) lines.push(`    ${l}`);
-    else if (r.reason) lines.push(`    ${r.reason}`);
-  }
+  for (const r of s.results) if (r.status !== "Passed") lines.push(...resultLines(r, names));
   for (const m of s.missing) lines.push(`MISSING  ${m.name}: Missing test cases`);
   const c = s.counts;
   lines.push(
@@ -63,44 +64,13 @@ function summary(s: SuiteRunDetail): string {
 
 /** A suite run on a server, followed by polling its document. */
 async function onServer(
-  url: string,
-  key: string,
-  body: Record<string, unknown>,
+  server: SuiteBackend,
+  body: { processes?: string[]; stage: string; concurrency?: number },
   onProgress: (s: SuiteRun) => void,
 ): Promise<SuiteRunDetail> {
-  const base = url.replace(/\/+$/, "");
-  const call = async (method: string, path: string, payload?: unknown) => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v2${path}`, {
-        method,
-        headers: {
-          "x-api-key": key,
-          ...(payload !== undefined ? { "content-type": "application/json" } : {}),
-        },
-        ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
-      });
-    } catch (err) {
-      throw new CliError(
-        `can't reach the server at ${base}: ${(err as Error).cause ?? (err as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    let parsed: { detail?: string; title?: string } & Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new CliError(
-        `the server at ${base} answered ${res.status} with no JSON (is it a Plainrun server?)`,
-      );
-    }
-    if (!res.ok)
-      throw new CliError(`the server refused (${res.status}): ${parsed.detail ?? parsed.title}`);
-    return parsed;
-  };
-  const started = (await call("POST", "/suite-runs", body)) as unknown as SuiteRun;
+  const started = await server.startSuite(body);
   for (;;) {
-    const s = (await call("GET", `/suite-runs/${started.id}`)) as unknown as SuiteRunDetail;
+    const s = await server.getSuiteRun(started.id);
     onProgress(s);
     if (s.status !== "Running") return s;
     await new Promise((r) => setTimeout(r, 250));
@@ -165,19 +135,12 @@ export function registerTest(cmd: Command): void {
       return;
     }
     const bar = progress();
-    if (flags.server !== undefined) {
-      const key = flags.key ?? process.env.PLAINRUN_API_KEY;
-      try {
-        if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) {
-          throw new UsageError("give --server, or --data-dir / --database-url, not both");
-        }
-        if (!key) throw new UsageError("--server needs --key (or $PLAINRUN_API_KEY)");
-        if (!/^https?:\/\//.test(flags.server)) {
-          throw new UsageError(`--server is an http:// or https:// URL, not "${flags.server}"`);
-        }
+    let server: SuiteBackend | undefined;
+    try {
+      server = remoteOf(flags);
+      if (server) {
         const s = await onServer(
-          flags.server,
-          key,
+          server,
           {
             stage,
             ...(processes.length ? { processes } : {}),
@@ -187,17 +150,11 @@ export function registerTest(cmd: Command): void {
         );
         bar.end();
         process.exitCode = finish(s, flags);
-      } catch (err) {
-        bar.end();
-        process.exitCode = reportError(err, flags.json === true);
+        return;
       }
-      return;
-    }
-    if (flags.key !== undefined) {
-      process.exitCode = reportError(
-        new UsageError("--key goes with --server"),
-        flags.json === true,
-      );
+    } catch (err) {
+      bar.end();
+      process.exitCode = reportError(err, flags.json === true);
       return;
     }
     await engineCommand(flags, async (engine) => {
@@ -217,8 +174,8 @@ export function registerTest(cmd: Command): void {
       .description("make a test case from each Succeeded run (any other run is refused, with why)")
       .argument("<run...>", "run ids")
       .option("--name <name>", "the case's name (one run only; default: made from the inputs)"),
-  ).action((runs: string[], own: CommonFlags & { name?: string }) => {
-    const flags = withParent(cmd, own);
+  ).action((runs: string[], own: CommonFlags & { name?: string }, command: Command) => {
+    const flags = inherited(command, own);
     return engineCommand(flags, async (engine) => {
       const results = await engine.testCases.fromRuns(runs, {
         by: whoAmI(),
@@ -238,70 +195,6 @@ export function registerTest(cmd: Command): void {
     });
   });
 
-  storeOptions(
-    cmd
-      .command("cases")
-      .description("list test cases (of one process, or all)")
-      .argument("[process]", "name or id"),
-  ).action((ref: string | undefined, own: CommonFlags) => {
-    const flags = withParent(cmd, own);
-    return engineCommand(flags, async (engine) => {
-      const cases = await engine.testCases.list(ref);
-      if (flags.json) return printJson(cases);
-      const names = new Map((await engine.processes.list()).map((p) => [p.id, p.name]));
-      out(
-        table(
-          ["ID", "PROCESS", "NAME", "OUTPUTS"],
-          cases.map((c) => [
-            c.id,
-            names.get(c.process_id) ?? c.process_id,
-            c.name,
-            Object.keys(c.expected).join(", "),
-          ]),
-        ),
-      );
-    });
-  });
-
-  storeOptions(
-    cmd
-      .command("history")
-      .description("suite runs, newest first")
-      .option("--limit <n>", "how many (default 20)", intArg("--limit", 1, 500), 20),
-  ).action((own: CommonFlags & { limit: number }) => {
-    const flags = withParent(cmd, own);
-    return engineCommand(flags, async (engine) => {
-      const page = await engine.suites.list({ limit: flags.limit });
-      if (flags.json) return printJson(page.items);
-      out(
-        table(
-          ["ID", "WHEN", "BY", "STAGE", "STATUS", "PASSED", "FAILED", "ERROR", "DURATION"],
-          page.items.map((s) => [
-            s.id,
-            formatTime(s.created_at),
-            s.started_by ?? "-",
-            s.stage,
-            s.status,
-            String(s.counts.passed),
-            String(s.counts.failed),
-            String(s.counts.error),
-            formatDuration(s.duration_ms),
-          ]),
-        ),
-      );
-    });
-  });
-}
-
-/** `test`'s own options are also read after a subcommand: take the store flags from there too. */
-function withParent<T extends CommonFlags>(parent: Command, own: T): T {
-  const p = parent.opts() as CommonFlags;
-  return {
-    ...own,
-    ...(p.dataDir !== undefined && own.dataDir === undefined ? { dataDir: p.dataDir } : {}),
-    ...(p.databaseUrl !== undefined && own.databaseUrl === undefined
-      ? { databaseUrl: p.databaseUrl }
-      : {}),
-    ...(p.json === true ? { json: true } : {}),
-  };
+  registerCaseCommands(cmd);
+  registerSuiteRunCommands(cmd);
 }
