@@ -14,6 +14,7 @@ import { GroupCommit } from "./groupCommit.ts";
 import { DEFAULT_LIMITS, type EngineLimits } from "./limits.ts";
 import { ProcessService } from "./processes.ts";
 import { RunService } from "./runs.ts";
+import { ScheduleService } from "./schedules/service.ts";
 import { RunStarter, type StartRunOptions } from "./startRun.ts";
 import { TestCaseService } from "./suite/cases.ts";
 import { SuiteService } from "./suite/suites.ts";
@@ -33,6 +34,8 @@ export interface EngineOptions {
   /** Threads that check large sources off the caller's thread (create, edit, check, publish). */
   compileWorkers?: CompileWorkerOptions;
   logger?: Logger;
+  /** The schedules' clock (epoch ms; tests drive it). Default Date.now. */
+  clock?: () => number;
   /**
    * Announce the events committed here to other processes (PostgreSQL NOTIFY; default
    * true). An executor thread does not: its supervisor announces what it posts.
@@ -52,6 +55,8 @@ export interface Engine {
   readonly testCases: TestCaseService;
   /** Suite runs: the test cases run again, compared, kept as history. */
   readonly suites: SuiteService;
+  /** Schedules of published processes; the scheduler role fires them (docs/schedules.md). */
+  readonly schedules: ScheduleService;
   /** The one entry point for every trigger: stores a Pending run and wakes the workers. */
   startRun(opts: StartRunOptions): Promise<Run>;
   /** Starts a worker pool in this process; several pools (and processes) may share a store. */
@@ -81,15 +86,23 @@ export function createEngine(opts: EngineOptions): Engine {
   const compiler = new CompileWorkers(opts.compileWorkers);
   const runs = new RunService(store, bus, cache, starter, limits, () => relay.listen());
   const suites = new SuiteService(store, bus, starter, runs, limits);
+  const schedules = new ScheduleService(store, starter, limits, group, bus, opts.clock);
   return {
     store,
     limits,
-    processes: new ProcessService(store, cache, compiler, (p, by) => suites.gate(p, by)),
+    processes: new ProcessService(
+      store,
+      cache,
+      compiler,
+      (p, by) => suites.gate(p, by),
+      (trx, p, version, hash) => schedules.onPublished(trx, p, version, hash),
+    ),
     bus,
     runs,
     files: new FileService(store, limits),
     testCases: new TestCaseService(store, limits),
     suites,
+    schedules,
     startRun: (o) => starter.start(o),
     async startWorkers(w = {}) {
       const pool = new WorkerPool(store, bus, cache, group, {

@@ -39,6 +39,22 @@ export type {
   RerunOptions,
   RunPage,
 } from "./runs.ts";
+export {
+  DEFAULT_GRACE_MS,
+  type FireOptions,
+  type FireResult,
+  MISSED_REASON,
+} from "./schedules/fire.ts";
+export { PRESET_KINDS, type Preset, WEEKDAYS, type Weekday } from "./schedules/presets.ts";
+export {
+  MAX_SCHEDULES_PER_PROCESS,
+  MAX_SLOT_PAGE,
+  type ScheduleInput,
+  type SchedulePatch,
+  ScheduleService,
+} from "./schedules/service.ts";
+export type { ScheduleSpec } from "./schedules/spec.ts";
+export type { Schedule, SchedulePreview, Slot, SlotPage } from "./schedules/views.ts";
 export { type SearchIndexerHandle, startSearchIndexer } from "./searchIndexer.ts";
 export {
   openServerEngine,

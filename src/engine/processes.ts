@@ -3,6 +3,7 @@
 import type { Json } from "../interpreter/types.ts";
 import { normalizeName } from "../language/index.ts";
 import {
+  type Db,
   findProcess,
   findProcessByName,
   getVersion,
@@ -113,6 +114,13 @@ export class ProcessService {
     private readonly compiler: CompileWorkers,
     /** The publish gate: runs the draft's test cases, throws unless they all pass. */
     private readonly gate?: (p: { id: string; name: string }, by?: string) => Promise<void>,
+    /** Told of each new version in its publish transaction (schedules needing new inputs turn off). */
+    private readonly onPublished?: (
+      trx: Db,
+      processId: string,
+      version: number,
+      sourceHash: string,
+    ) => Promise<void>,
   ) {}
 
   /** Diagnostics and input names of source text, saving nothing. */
@@ -264,6 +272,7 @@ export class ProcessService {
         published_hash: row.draft_hash,
         updated_at: now,
       });
+      await this.onPublished?.(trx, row.id, next, row.draft_hash);
       return { version: next, created: true };
     });
     return { version: await this.version(current.id, version), created };

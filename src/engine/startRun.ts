@@ -303,6 +303,25 @@ export class RunStarter {
       );
   }
 
+  /**
+   * Stores prepared runs inside a caller's group-commit op (the scheduler claims its slots
+   * and starts their runs in one transaction); answers the rows stored and the refusals.
+   * The caller wakes the workers (bus.wake) once its op committed.
+   */
+  async commitPrepared(
+    trx: Db,
+    ctx: WriteContext,
+    runs: PreparedRun[],
+  ): Promise<{ stored: Map<string, RunRow>; refused: Map<string, unknown> }> {
+    const noop = () => {};
+    const batch = runs.map((run) => ({ run, resolve: noop, reject: noop }));
+    const r = await this.commit(trx, ctx, batch);
+    return {
+      stored: new Map(r.inserted.map((a) => [a.row.id, a.row])),
+      refused: new Map(r.rejected.map((x) => [x.w.run.id, x.err])),
+    };
+  }
+
   /** The batch's writes; pure apart from the transaction, so it can be retried. */
   private async commit(trx: Db, ctx: WriteContext, batch: Waiting[]): Promise<CommitResult> {
     const now = Date.now();

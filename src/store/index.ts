@@ -61,6 +61,21 @@ export {
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
 export { indexRunSearch, SEARCH_BATCH } from "./queries/runSearch.ts";
 export {
+  advanceSchedule,
+  countSchedules,
+  deleteSchedule,
+  dueSchedules,
+  earliestDue,
+  getSchedule,
+  insertSchedule,
+  insertSlots,
+  listSchedules,
+  listSlots,
+  skipSlot,
+  updateSchedule,
+  versionAt,
+} from "./queries/schedules.ts";
+export {
   getSentEmail,
   insertSentEmail,
   listSentEmails,

@@ -226,6 +226,47 @@ export interface SuiteResultsTable {
   finished_at: number;
 }
 
+export const SCHEDULE_OVERLAPS = ["allow", "skip"] as const;
+export type ScheduleOverlap = (typeof SCHEDULE_OVERLAPS)[number];
+export const SLOT_STATUSES = ["fired", "skipped"] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+/** A published process run at cron times in a zone (docs/schedules.md). */
+export interface SchedulesTable {
+  id: string;
+  process_id: string;
+  name: string;
+  /** The effective cron expression (a preset's too). */
+  cron: string;
+  /** JSON Preset | null. */
+  preset: string | null;
+  timezone: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  /** JSON object: the inputs each run gets, as POST /runs takes them. */
+  inputs: string;
+  enabled: number;
+  /** Why the schedule was turned off by the system (a version needing new inputs). */
+  disabled_reason: string | null;
+  overlap: ScheduleOverlap;
+  /** The earliest slot not yet handled; null when none is left (ended) or disabled. */
+  next_due_at: number | null;
+  /** The run of the last fired slot (the overlap policy looks at it). */
+  last_run_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A schedule's slot handled once: fired (a run) or skipped (why). */
+export interface ScheduleSlotsTable {
+  schedule_id: string;
+  due_at: number;
+  status: SlotStatus;
+  reason: string | null;
+  run_id: string | null;
+  recorded_at: number;
+}
+
 export interface Database {
   processes: ProcessesTable;
   sources: SourcesTable;
@@ -239,6 +280,8 @@ export interface Database {
   test_cases: TestCasesTable;
   suite_runs: SuiteRunsTable;
   suite_results: SuiteResultsTable;
+  schedules: SchedulesTable;
+  schedule_slots: ScheduleSlotsTable;
 }
 
 export type ProcessRow = Selectable<ProcessesTable>;
@@ -249,3 +292,5 @@ export type FileRow = Selectable<FilesTable>;
 export type TestCaseRow = Selectable<TestCasesTable>;
 export type SuiteRunRow = Selectable<SuiteRunsTable>;
 export type SuiteResultRow = Selectable<SuiteResultsTable>;
+export type ScheduleRow = Selectable<SchedulesTable>;
+export type ScheduleSlotRow = Selectable<ScheduleSlotsTable>;

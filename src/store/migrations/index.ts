@@ -7,6 +7,7 @@ import { emailMigration } from "./004_email.ts";
 import { testSuiteMigration } from "./005_test_suite.ts";
 import { runSearchMigration } from "./006_run_search.ts";
 import { suiteHeartbeatMigration } from "./007_suite_heartbeat.ts";
+import { schedulesMigration } from "./008_schedules.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "005_test_suite": testSuiteMigration,
     "006_run_search": runSearchMigration(blobType),
     "007_suite_heartbeat": suiteHeartbeatMigration,
+    "008_schedules": schedulesMigration,
   };
   return { getMigrations: async () => migrations };
 }
