@@ -176,11 +176,7 @@ export class ScheduleService {
       id: newId(),
       process_id: p.id,
       name,
-      cron: spec.cron,
-      preset: spec.preset ? JSON.stringify(spec.preset) : null,
-      timezone: spec.timezone,
-      starts_at: spec.startsAt,
-      ends_at: spec.endsAt,
+      ...timingColumns(spec),
       inputs: JSON.stringify(inputs),
       enabled: enabled ? 1 : 0,
       disabled_reason: null,
@@ -231,11 +227,7 @@ export class ScheduleService {
     const next = !enabled ? null : restart ? firstDue(spec, now) : r.next_due_at;
     const changes: Partial<ScheduleRow> = {
       name,
-      cron: spec.cron,
-      preset: spec.preset ? JSON.stringify(spec.preset) : null,
-      timezone: spec.timezone,
-      starts_at: spec.startsAt,
-      ends_at: spec.endsAt,
+      ...timingColumns(spec),
       inputs: JSON.stringify(inputs),
       enabled: enabled ? 1 : 0,
       disabled_reason: enabled ? null : r.disabled_reason,
@@ -405,6 +397,17 @@ export class ScheduleService {
     }
     return inputs;
   }
+}
+
+/** The stored columns of a checked spec. */
+function timingColumns(spec: CheckedSpec) {
+  return {
+    cron: spec.cron,
+    preset: spec.preset ? JSON.stringify(spec.preset) : null,
+    timezone: spec.timezone,
+    starts_at: spec.startsAt,
+    ends_at: spec.endsAt,
+  };
 }
 
 function isoOrNull(t: number | null): string | null {
