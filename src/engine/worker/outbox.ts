@@ -16,14 +16,7 @@
 import nodemailer from "nodemailer";
 import { type ExecState, resolveEmail } from "../../interpreter/index.ts";
 import type { EmailOutcome, FileHost, OutgoingEmail } from "../../interpreter/types.ts";
-import {
-  getSentEmail,
-  insertSentEmail,
-  moveSentEmail,
-  type SentEmailRow,
-  type Store,
-} from "../../store/index.ts";
-import type { EngineBus } from "../bus.ts";
+import { getSentEmail, insertSentEmail, moveSentEmail, type Store } from "../../store/index.ts";
 import { type GroupCommit, PHASE_WRITE } from "../groupCommit.ts";
 import { newId } from "../ids.ts";
 import { applyUpdate, type HeldRun, type Progress, segmentWrite } from "./runWrites.ts";
@@ -104,7 +97,6 @@ const UNKNOWN_ANSWER =
 export interface OutboxContext {
   store: Store;
   group: GroupCommit;
-  bus: EngineBus;
   settings: MailSettings | undefined;
   mailer: Mailer | undefined;
 }
@@ -144,9 +136,8 @@ export async function deliverEmail(
   const w = segmentWrite(held, state, progress, { kind: "checkpoint" }, now);
   if (w.kind !== "update") throw new Error("a checkpoint is an update");
   // 1. The checkpoint and the intent, in one transaction.
-  const first = await ctx.group.submit(PHASE_WRITE, async (trx, wctx) => {
-    const seq = await applyUpdate(trx, wctx, held, w, now);
-    if (seq === undefined) return undefined;
+  const row = await ctx.group.submit(PHASE_WRITE, async (trx, wctx) => {
+    if ((await applyUpdate(trx, wctx, held, w, now)) === undefined) return undefined;
     await insertSentEmail(trx, {
       id: newId(),
       run_id: held.id,
@@ -159,12 +150,9 @@ export async function deliverEmail(
       created_at: now,
       updated_at: now,
     });
-    const row = await getSentEmail(trx, held.id, step);
-    return row ? { seq, row } : undefined;
+    return getSentEmail(trx, held.id, step);
   });
-  if (!first) return false;
-  ctx.bus.runEvents({ runId: held.id, seq: first.seq });
-  const row: SentEmailRow = first.row;
+  if (!row) return false;
   let outcome: EmailOutcome;
   let record: { from: "pending" | "sending"; to: "sent" | "refused" | "unknown" } | undefined;
   if (row.status === "pending") {
@@ -226,7 +214,6 @@ export async function deliverEmail(
       );
     });
     if (seq === undefined) return false;
-    ctx.bus.runEvents({ runId: held.id, seq });
   }
   resolveEmail(state, outcome);
   return true;

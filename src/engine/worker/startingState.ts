@@ -1,5 +1,6 @@
 // What a worker starts from once it holds a run, built from the claimed row in one place for
-// every path (an inline slice inside the claim, a launch after it, a recovery, an adoption).
+// every path (an inline slice inside the claim, a launch after it, a recovery, an adoption,
+// and a run failed for too many recoveries, which ends from its stored state).
 import { type ExecState, start } from "../../interpreter/index.ts";
 import type { Value } from "../../interpreter/types.ts";
 import type { Program } from "../../language/index.ts";
@@ -17,12 +18,12 @@ export function heldRun(row: ClaimedRun, owner: string, segmentStart: number): H
   };
 }
 
-/**
- * The run's state to execute from: its stored state (a checkpoint, a question answered, a
- * hand-back), or the start of its program with its inputs.
- */
+/** The run's stored state (a checkpoint, a question answered, a hand-back), if it has one. */
+export function storedState(row: ClaimedRun): ExecState | undefined {
+  return row.exec_state ? (JSON.parse(row.exec_state) as ExecState) : undefined;
+}
+
+/** The run's state to execute from: its stored state, or its program's start with its inputs. */
 export function startingState(row: ClaimedRun, program: Program): ExecState {
-  return row.exec_state
-    ? (JSON.parse(row.exec_state) as ExecState)
-    : start(program, JSON.parse(row.input_values) as Record<string, Value>);
+  return storedState(row) ?? start(program, JSON.parse(row.input_values) as Record<string, Value>);
 }
