@@ -231,11 +231,10 @@ class Executors implements ExecutorsHandle {
     return seized.length;
   }
 
+  /** Ends a seized run Failed; the group commit tells the bus, as for every write. */
   private async fail(runId: string, message: string): Promise<void> {
     const row = await getRun(this.ctx.store.db, runId);
-    if (!row) return;
-    const seq = await failHeld(this.ctx.group, row, this.seizer, message);
-    if (seq !== undefined) this.ctx.bus.runEvents({ runId, seq });
+    if (row) await failHeld(this.ctx.group, row, this.seizer, message);
   }
 
   /** Executes the queued suspects one at a time, each alone in the quarantine executor. */
