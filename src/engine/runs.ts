@@ -27,7 +27,6 @@ import {
 import { type EngineBus, noticesOf } from "./bus.ts";
 import type { CompileCache } from "./compileCache.ts";
 import { EngineError } from "./errors.ts";
-import { newId } from "./ids.ts";
 import { checkJsonDepth } from "./inputs.ts";
 import type { EngineLimits } from "./limits.ts";
 import type { RunStarter } from "./startRun.ts";
@@ -395,27 +394,31 @@ export class RunService {
     return toRun(await this.row(id));
   }
 
-  /** A new run with the same inputs and files, on the stage's current version or the original's. */
+  /**
+   * A new run with the same inputs and files, on the stage's current version or the
+   * original's, prepared as every trigger's run is (the stored inputs, files as `file_id`
+   * references, read back to the same values).
+   */
   async rerun(id: string, opts: RerunOptions = {}): Promise<Run> {
     const row = await this.row(id);
     const details: Record<string, Json> = { of: row.id, exact_version: opts.exactVersion === true };
     if (opts.by !== undefined) details.by = opts.by;
-    return this.starter.enqueue({
-      id: newId(),
-      processRef: row.process_id,
-      stage: row.stage,
-      trigger: "rerun",
-      triggerDetails: details,
-      inputsJson: row.inputs,
-      inputValuesJson: row.input_values,
-      fileIds: JSON.parse(row.file_ids),
-      newFiles: [],
-      rerunOf: row.id,
-      ...(opts.exactVersion
-        ? { exactSource: { version: row.version, sourceHash: row.source_hash } }
-        : {}),
-      searchText: row.inputs.toLowerCase(),
-    });
+    const prepared = await this.starter.prepare(
+      {
+        process: row.process_id,
+        stage: row.stage,
+        inputs: JSON.parse(row.inputs) as Record<string, Json>,
+        fileIds: JSON.parse(row.file_ids) as string[],
+        trigger: { type: "rerun", details },
+      },
+      {
+        of: row.id,
+        ...(opts.exactVersion
+          ? { exactSource: { version: row.version, sourceHash: row.source_hash } }
+          : {}),
+      },
+    );
+    return this.starter.enqueue(prepared);
   }
 
   /** Archive is a flag: the run leaves default lists; its execution goes on. */

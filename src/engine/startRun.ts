@@ -71,6 +71,14 @@ export interface PreparedRun {
   searchText: string;
 }
 
+/** What a re-run carries from its original besides the request. */
+export interface RerunOrigin {
+  /** The original run's id. */
+  of: string;
+  /** Run on this exact source instead of the stage's current one. */
+  exactSource?: { version: number | null; sourceHash: string };
+}
+
 /** The stored form of a key: its scope first, so equal keys of two scopes are two keys. */
 function scopedKey(key: string, scope: string | undefined): string {
   return scope === undefined ? key : `${scope}|${key}`;
@@ -125,8 +133,11 @@ export class RunStarter {
     private readonly group: GroupCommit,
   ) {}
 
-  /** Checks a trigger's request and turns it into a prepared run. */
-  async prepare(opts: StartRunOptions): Promise<PreparedRun> {
+  /**
+   * Checks a trigger's request and turns it into a prepared run (every trigger's, re-run's
+   * too: `rerun` names the original and, for its exact version, its source).
+   */
+  async prepare(opts: StartRunOptions, rerun?: RerunOrigin): Promise<PreparedRun> {
     if (!opts || typeof opts !== "object")
       throw new EngineError("invalid", "startRun needs options.");
     if (typeof opts.process !== "string" || !opts.process) {
@@ -200,6 +211,8 @@ export class RunStarter {
       fileIds: allFiles,
       newFiles: [...newFiles.values()],
       ...(idempotency ? { idempotency } : {}),
+      ...(rerun ? { rerunOf: rerun.of } : {}),
+      ...(rerun?.exactSource ? { exactSource: rerun.exactSource } : {}),
       searchText: inputsJson.toLowerCase(),
     };
   }

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { WorkerPoolHandle } from "../../src/engine/index.ts";
 import { EngineError } from "../../src/engine/index.ts";
+import { getRun } from "../../src/store/index.ts";
 import {
   createTestEngine,
   publishedProcess,
@@ -98,6 +99,37 @@ describe.each(dialects)("managing runs on %s", (dialect) => {
     expect((await engine.runs.waitFor(current.id)).outputs).toEqual({ greeting: "Bye, Ada!" });
     expect((await engine.runs.waitFor(exact.id)).outputs).toEqual({ greeting: "Hello, Ada!" });
     expect((await engine.runs.list({ rerunOf: first.id })).items.length).toBe(2);
+  });
+
+  it("re-runs through the same preparation as a start: the very input values and files", async () => {
+    const { engine } = te;
+    await publishedProcess(engine, "doc", 'say "got {the doc\'s name} {the amount}"\n');
+    const f = await engine.files.put(new TextEncoder().encode("a,b\n1,2\n"), {
+      name: "x.csv",
+      type: "text/csv",
+    });
+    const first = await engine.startRun({
+      process: "doc",
+      inputs: {
+        Doc: { file_id: f.id },
+        "The Amount": 0.1,
+        big: 1e21,
+        notes: { name: "n.txt", text: "inline" },
+        rows: [{ when: "2026-11-30", n: -2.5 }],
+      },
+    });
+    const again = await engine.runs.rerun(first.id);
+    const [a, b] = await Promise.all([
+      getRun(engine.store.db, first.id),
+      getRun(engine.store.db, again.id),
+    ]);
+    expect(b?.input_values).toBe(a?.input_values);
+    expect(b?.inputs).toBe(a?.inputs);
+    expect(new Set(JSON.parse(b?.file_ids ?? "[]"))).toEqual(
+      new Set(JSON.parse(a?.file_ids ?? "[]")),
+    );
+    expect(b).toMatchObject({ trigger: "rerun", rerun_of: first.id });
+    expect((await engine.runs.waitFor(again.id)).log).toEqual(["got x.csv 0.1"]);
   });
 
   it("archives and unarchives without touching execution; bulk forms answer per run", async () => {
