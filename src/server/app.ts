@@ -35,6 +35,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { processRoutes } from "./routes/processes.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
 import { testSuiteRoutes } from "./routes/testSuite.ts";
 import { apiRegistry, MAX_URL_SEGMENT } from "./schemas.ts";
 import { registerStatic, uiRoot } from "./static.ts";
@@ -228,6 +229,7 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
       await api.register(keyRoutes, { store: engine.store, keys });
       await api.register(processRoutes, { engine });
       await api.register(testSuiteRoutes, { engine });
+      await api.register(scheduleRoutes, { engine });
       await api.register(runRoutes, {
         engine,
         heartbeatMs: config.sseHeartbeatMs,
