@@ -5,33 +5,13 @@ import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { api, ok, type Process } from "../../api/client";
 import { ErrorNote } from "../../ui/ErrorNote";
-
-const FILE_WORDS =
-  /\b(file|files|csv|attachment|attachments|document|pdf|image|photo|upload|spreadsheet|xlsx)\b/i;
-
-export function isFileInput(name: string): boolean {
-  return FILE_WORDS.test(name);
-}
-
-async function upload(file: File): Promise<string> {
-  const body = new FormData();
-  body.append("file", file);
-  const answer = await ok(
-    api.POST("/api/v2/files", {
-      body: body as never,
-      bodySerializer: (b: unknown) => b as FormData,
-    }),
-  );
-  return answer.id;
-}
+import { InputFields, readInputs } from "./InputFields";
 
 export function RunForm({ process, draftInputs }: { process: Process; draftInputs: string[] }) {
   const navigate = useNavigate();
   const published = process.latest_version > 0;
   // Published by default once there is a version; the person may pick the draft.
   const [choice, setChoice] = useState<"draft" | "published">();
-  // Which inputs take a file: a file-like name does, until the person says otherwise.
-  const [kinds, setKinds] = useState<Record<string, boolean>>({});
   const stage = choice ?? (published ? "published" : "draft");
   const latest = useQuery({
     queryKey: ["version", process.id, process.latest_version],
@@ -47,13 +27,7 @@ export function RunForm({ process, draftInputs }: { process: Process; draftInput
   const inputs = effectiveStage === "published" ? (latest.data?.inputs ?? []) : process.inputs;
   const start = useMutation({
     mutationFn: async (form: FormData) => {
-      const values: Record<string, unknown> = {};
-      for (const name of inputs) {
-        const v = form.get(`input:${name}`);
-        if (v instanceof File) {
-          if (v.size > 0 || v.name) values[name] = { file_id: await upload(v) };
-        } else if (typeof v === "string" && v !== "") values[name] = v;
-      }
+      const values = await readInputs(form, inputs);
       return ok(
         api.POST("/api/v2/runs", {
           body: { process_id: process.id, stage: effectiveStage, inputs: values },
@@ -86,31 +60,7 @@ export function RunForm({ process, draftInputs }: { process: Process; draftInput
           </div>
         )}
         {inputs.length === 0 && <p className="muted">This process takes no inputs.</p>}
-        {inputs.map((name, i) => {
-          const asFile = kinds[name] ?? isFileInput(name);
-          return (
-            <div className="field" key={name}>
-              <label htmlFor={`run-input-${i}`} id={`run-label-${i}`}>
-                {name}
-              </label>
-              <div className="row">
-                {asFile ? (
-                  <input id={`run-input-${i}`} name={`input:${name}`} type="file" />
-                ) : (
-                  <input id={`run-input-${i}`} name={`input:${name}`} className="grow" />
-                )}
-                <button
-                  type="button"
-                  className="link-button"
-                  aria-describedby={`run-label-${i}`}
-                  onClick={() => setKinds({ ...kinds, [name]: !asFile })}
-                >
-                  {asFile ? "Type text instead" : "Upload a file instead"}
-                </button>
-              </div>
-            </div>
-          );
-        })}
+        <InputFields inputs={inputs} idPrefix="run" />
         {unsaved && (
           <p className="muted">The draft's changes are not saved: Run uses the saved draft.</p>
         )}
