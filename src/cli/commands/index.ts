@@ -52,6 +52,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./email.ts")).registerEmail,
   },
   {
+    name: "schedules",
+    description:
+      "schedule published processes (presets or cron, in a time zone); preview, pause, resume, history",
+    load: async () => (await import("./schedules.ts")).registerSchedules,
+  },
+  {
     name: "serve",
     description:
       "start the server: the HTTP API and UI plus workers (every flag also has an environment variable)",
