@@ -3,15 +3,20 @@
  * attachment, where "accepted" is the 250 that Plainrun sends only once the message's run
  * (and its file) is durably stored; beside Postfix's smtp-sink as the ceiling of SMTP itself.
  *
- *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10] [--runs 1]
+ *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10] [--reps 1]
+ *     [--roles smtp]     (`plainrun serve`'s roles; api,worker,smtp also executes the runs)
  *     [--cpu-prof DIR]   (the server's CPU profile, for `node --cpu-prof`'s viewers)
  *
  * Installs Postfix (for smtp-source and smtp-sink) with apt-get when missing. Creates and
- * publishes a process with the CLI on a fresh data directory (embedded SQLite), starts
- * `plainrun serve --roles api,worker,smtp` as a child process, and sends the same
- * pre-formatted message (no Message-ID, so none is deduplicated) with
- * `smtp-source -s SESSIONS -m MESSAGES -F FILE`, first to smtp-sink, then to Plainrun.
- * Then it checks that the store holds one run per message. Prints one JSON line.
+ * publishes a process with the CLI on a fresh data directory (embedded SQLite). Each
+ * repetition sends the same pre-formatted message (no Message-ID, so none is deduplicated)
+ * with `smtp-source -s SESSIONS -m MESSAGES -F FILE` (one connection per message, as
+ * smtp-source does), first to smtp-sink, then to a fresh `plainrun serve --roles ROLES`
+ * child process. By default the server has only the smtp role: the runs are stored queued,
+ * for workers elsewhere, so the figure is the intake's; with the worker role the same
+ * process also executes them (the CSV read as a 5,000-row table) meanwhile. Then it checks
+ * that the store holds one run per message. Prints one JSON line: median, min and max
+ * over the repetitions.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,11 +26,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store/index.ts";
 import { numberArg } from "../lib/args.ts";
+import { round, spread } from "../lib/stats.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/plainrun.js");
 const messages = numberArg("messages", 2000);
 const sessions = numberArg("sessions", 10);
+const repetitions = numberArg("reps", 1);
+const rolesAt = process.argv.indexOf("--roles");
+const roles = rolesAt > 0 ? (process.argv[rolesAt + 1] as string) : "smtp";
 const profileAt = process.argv.indexOf("--cpu-prof");
 const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
@@ -51,7 +60,7 @@ function message(to: string): string {
     rows.push(`${rows.length},${randomBytes(4).readUInt32BE()}`);
   const csv = Buffer.from(`${rows.join("\n")}\n`)
     .toString("base64")
-    .replace(/.{76}/g, "$&\r\n");
+    .replace(/.{76}/g, "$&\n");
   return [
     "From: ap@example.com",
     `To: ${to}`,
@@ -71,7 +80,7 @@ function message(to: string): string {
     csv,
     "--b1--",
     "",
-  ].join("\r\n");
+  ].join("\n");
 }
 
 /** Resolves once something accepts connections on the port. */
@@ -120,6 +129,66 @@ function source(port: number, to: string, file: string): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/** Starts `plainrun serve` with these roles; resolves with it once SMTP listens. */
+async function serve(dir: string, roles: string, port: number, profile: string | undefined) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : []),
+      BIN,
+      "serve",
+      "--data-dir",
+      dir,
+      "--port",
+      "0",
+      "--roles",
+      roles,
+      "--smtp-port",
+      String(port),
+      "--mail-domain",
+      "bench.test",
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/SMTP listening/.test(out)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+  });
+  return child;
+}
+
+/** One repetition: smtp-sink, then Plainrun, on the same message; rates in messages/s. */
+async function repetition(dir: string, address: string, file: string) {
+  const sinkPort = await freePort();
+  const sink = spawn(
+    "/usr/sbin/smtp-sink",
+    [...(process.getuid?.() === 0 ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "100"],
+    { stdio: "ignore" },
+  );
+  await listening(sinkPort);
+  const sinkSeconds = source(sinkPort, address, file);
+  sink.kill("SIGTERM");
+
+  const smtpPort = await freePort();
+  const child = await serve(dir, roles, smtpPort, profileDir);
+  const cpuBefore = cpuSeconds(child.pid as number);
+  const plainrunSeconds = source(smtpPort, address, file);
+  const serverCpu = cpuSeconds(child.pid as number) - cpuBefore;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+  return {
+    sink: messages / sinkSeconds,
+    plainrun: messages / plainrunSeconds,
+    ratio: sinkSeconds / plainrunSeconds,
+    cpuMs: (serverCpu / messages) * 1000,
+  };
+}
+
 async function main() {
   ensurePostfix();
   const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-email-"));
@@ -137,72 +206,56 @@ async function main() {
   cli("processes", "publish", "intake");
   const address = JSON.parse(cli("email", "show", "intake", "--json")).published as string;
   const file = join(dir, "message.eml");
-  writeFileSync(file, message(address));
+  const text = message(address);
+  writeFileSync(file, text);
 
-  const sinkPort = await freePort();
-  const sink = spawn(
-    "/usr/sbin/smtp-sink",
-    [...(process.getuid?.() === 0 ? ["-u", "nobody"] : []), `127.0.0.1:${sinkPort}`, "100"],
-    { stdio: "ignore" },
-  );
-  await listening(sinkPort);
-  const sinkSeconds = source(sinkPort, address, file);
-  sink.kill("SIGTERM");
+  const reps: Array<Awaited<ReturnType<typeof repetition>>> = [];
+  for (let i = 0; i < repetitions; i++) reps.push(await repetition(dir, address, file));
 
-  const smtpPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
-      BIN,
-      "serve",
-      "--data-dir",
-      dir,
-      "--port",
-      "0",
-      "--roles",
-      "api,worker,smtp",
-      "--smtp-port",
-      String(smtpPort),
-      "--mail-domain",
-      "bench.test",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (/SMTP listening/.test(out)) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
-  });
-  const cpuBefore = cpuSeconds(child.pid as number);
-  const plainrunSeconds = source(smtpPort, address, file);
-  const serverCpu = cpuSeconds(child.pid as number) - cpuBefore;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
   const store = await openStore({ url: `sqlite:${join(dir, "plainrun.sqlite")}` });
   const rows = await store.db
     .selectFrom("runs")
     .select("status")
     .where("trigger", "=", "email")
     .execute();
-  const stored = rows.length;
   const statuses: Record<string, number> = {};
   for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  const cell = (values: number[], digits: number) => {
+    const s = spread(values);
+    return {
+      median: round(s.median, digits),
+      min: round(s.min, digits),
+      max: round(s.max, digits),
+    };
+  };
   const result = {
+    bench: "email",
+    roles,
     messages,
     sessions,
-    message_bytes: Buffer.byteLength(message(address)),
-    sink_per_s: Math.round(messages / sinkSeconds),
-    plainrun_per_s: Math.round(messages / plainrunSeconds),
-    server_cpu_ms_per_message: Math.round((serverCpu / messages) * 1e4) / 10,
-    ratio: Math.round((sinkSeconds / plainrunSeconds) * 100) / 100,
-    runs_stored: stored,
+    repetitions,
+    // smtp-source sends each line of the file with CRLF.
+    message_bytes: Buffer.byteLength(text) + (text.match(/\n/g)?.length ?? 0),
+    sink_per_s: cell(
+      reps.map((r) => r.sink),
+      0,
+    ),
+    plainrun_per_s: cell(
+      reps.map((r) => r.plainrun),
+      0,
+    ),
+    ratio: cell(
+      reps.map((r) => r.ratio),
+      2,
+    ),
+    server_cpu_ms_per_message: cell(
+      reps.map((r) => r.cpuMs),
+      1,
+    ),
+    runs_stored: rows.length,
+    runs_expected: messages * repetitions,
     run_statuses_at_stop: statuses,
   };
   console.log(JSON.stringify(result));
