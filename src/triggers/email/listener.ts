@@ -7,17 +7,13 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DNSResolver } from "mailauth";
-import { simpleParser } from "mailparser";
-import {
-  SMTPServer,
-  type SMTPServerAddress,
-  type SMTPServerDataStream,
-  type SMTPServerSession,
-} from "smtp-server";
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import { type Engine, isEngineError, type Run } from "../../engine/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
 import { type Durability, durabilityOf } from "./durable.ts";
-import { mailInputs } from "./message.ts";
+import type { MailInputs } from "./message.ts";
+import { PromptSmtpServer } from "./promptServer.ts";
+import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
 
 export interface SmtpListenerOptions {
@@ -37,6 +33,8 @@ export interface SmtpListenerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** DNS for DMARC checks (tests give their own). */
   resolver?: DNSResolver;
+  /** Threads that parse large messages (default: the cores but one, 1 to 4; 0: inline). */
+  readerThreads?: number;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -76,6 +74,10 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
   const { engine, addresses } = opts;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const durable: Durability = await durabilityOf(engine.store);
+  const readers = new MailReaders({
+    maxBytes,
+    ...(opts.readerThreads !== undefined ? { threads: opts.readerThreads } : {}),
+  });
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession) {
     const r = await addresses.resolve(address.address);
@@ -124,13 +126,20 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
       seen.add(key);
       recipients.push({ address: rcpt.address, r });
     }
-    let parsed: Awaited<ReturnType<typeof simpleParser>>;
+    const dmarc = recipients.some(({ r }) => r.senders.authenticated);
+    let mail: MailInputs;
     try {
-      parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: maxBytes });
+      // The DMARC check reads the raw message afterwards: then it is copied, not moved.
+      mail = await readers.read(raw, sender, dmarc);
     } catch (err) {
+      if (err instanceof ReadError && err.kind === "unavailable") {
+        throw reply(
+          451,
+          `4.3.0 the message could not be read now (${err.message}); try again later`,
+        );
+      }
       throw reply(550, `5.6.0 the message could not be read: ${(err as Error).message}`);
     }
-    const mail = mailInputs(parsed, sender);
     for (const { r } of recipients) {
       if (!senderAllowed(r.senders, mail.from)) {
         throw reply(
@@ -139,7 +148,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
         );
       }
     }
-    if (recipients.some(({ r }) => r.senders.authenticated)) {
+    if (dmarc) {
       const auth = await checkDmarc(raw, {
         ip: session.remoteAddress,
         helo: session.hostNameAppearsAs || "",
@@ -199,11 +208,11 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     if (failures.length > 0) {
       opts.logger?.warn({ failures, messageId: mail.messageId }, "email started only some runs");
     }
-    await durable();
+    await durable.sync();
     return `2.0.0 accepted: ${runs.map((r) => `run ${r.id}`).join(", ") || "already received"}`;
   }
 
-  const server = new SMTPServer({
+  const server = new PromptSmtpServer({
     name: addresses.domain,
     banner: "Plainrun",
     size: maxBytes,
@@ -247,6 +256,10 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await readers.close();
+      await durable.close();
+    },
   };
 }

@@ -1,8 +1,9 @@
 // A received message as a run's inputs: `the email` (a record of its parts) and `the
 // attachments` (files, stored with the run in the same transaction).
 import { createHash } from "node:crypto";
-import type { AddressObject, ParsedMail } from "mailparser";
+import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import type { Json } from "../../interpreter/types.ts";
+import { restoreCuts, type Skeleton, skeletonOf } from "./skeleton.ts";
 
 export interface MailInputs {
   inputs: Record<string, Json>;
@@ -60,4 +61,34 @@ export function mailInputs(parsed: ParsedMail, envelopeSender: string): MailInpu
     "message id": messageId ?? "",
   };
   return { inputs: { email, attachments: refs }, files, from, messageId };
+}
+
+/**
+ * Parses a whole message into a run's inputs (rejects when it cannot be read at all); large
+ * base64 attachments are decoded apart from the parser (skeleton.ts).
+ */
+export async function parseMail(
+  raw: Buffer,
+  envelopeSender: string,
+  maxBytes: number,
+  plan: Skeleton | undefined = skeletonOf(raw),
+): Promise<MailInputs> {
+  const options = { skipImageLinks: true, maxHtmlLengthToParse: maxBytes };
+  if (plan) {
+    const parsed = await simpleParser(plan.skeleton, options);
+    const contents = restoreCuts(
+      raw,
+      plan,
+      parsed.attachments.map((a) => a.content),
+      [parsed.text ?? "", typeof parsed.html === "string" ? parsed.html : "", parsed.subject ?? ""],
+    );
+    if (contents) {
+      parsed.attachments.forEach((a, i) => {
+        a.content = contents[i] as Buffer;
+        a.size = a.content.length;
+      });
+      return mailInputs(parsed, envelopeSender);
+    }
+  }
+  return mailInputs(await simpleParser(raw, options), envelopeSender);
 }
