@@ -135,4 +135,98 @@ describe("the Test Suite in the web UI", () => {
     expect(await axeProblems(page)).toEqual([]);
     await screenshot(page, "publish-gate");
   }, 240_000);
+
+  it("edits a case's expected values, compared and ignored outputs; cancels from the history", async () => {
+    // The draft gains an output the cases never saw: each case is made to pass another way.
+    await page.goto(`${serve.url}/processes`);
+    await page.getByRole("link", { name: "greet", exact: true }).first().click();
+    await heading("greet");
+    const processUrl = page.url();
+    await typeSource(
+      'the stamp is "x"\nthe greeting is "Hello, {the name}!"\nif the name is "Ada" then\n  the greeting is "Bye, Ada!"',
+    );
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Draft saved.").waitFor(WAIT);
+
+    await page.goto(`${serve.url}/test-suite`);
+    await page.getByRole("link", { name: "greet", exact: true }).click();
+    await heading("Test cases of greet", 2);
+    const save = async (name: string) => {
+      const form = page.getByRole("form", { name: `Test case ${name}` });
+      // Each save's own answer (a second save's "Saved." may still show the first one's).
+      const answered = page.waitForResponse(
+        (r) => r.request().method() === "PATCH" && r.url().includes("/api/v2/test-cases/"),
+        WAIT,
+      );
+      await form.getByRole("button", { name: `Save ${name}` }).click();
+      expect((await answered).status()).toBe(200);
+      await form.getByText("Saved.").waitFor(WAIT);
+    };
+    // Ada: the expected values edited to the new behaviour.
+    await page
+      .getByLabel("Expected values of name Ada")
+      .fill('{"greeting": "Bye, Ada!", "stamp": "x"}');
+    await save("name Ada");
+    // Grace: a stamp that differs, ignored.
+    await page
+      .getByLabel("Expected values of name Grace")
+      .fill('{"greeting": "Hello, Grace!", "stamp": "y"}');
+    await save("name Grace");
+    await page.getByRole("checkbox", { name: "Ignore stamp in name Grace" }).check();
+    await save("name Grace");
+    // Linus: its own list of compared outputs, without the stamp.
+    await page
+      .getByLabel("Expected values of name Linus")
+      .fill('{"greeting": "Hello, Linus!", "stamp": "z"}');
+    await save("name Linus");
+    await page
+      .getByRole("checkbox", { name: /Compare only the outputs chosen for name Linus/ })
+      .check();
+    await page.getByRole("checkbox", { name: "Compare stamp in name Linus" }).uncheck();
+    await save("name Linus");
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshot(page, "test-cases-edit");
+
+    // What was saved is what the page shows again.
+    await page.reload();
+    await heading("Test cases of greet", 2);
+    expect(
+      await page.getByRole("checkbox", { name: "Ignore stamp in name Grace" }).isChecked(),
+    ).toBe(true);
+    expect(
+      await page.getByRole("checkbox", { name: "Compare stamp in name Linus" }).isChecked(),
+    ).toBe(false);
+    expect(
+      await page.getByRole("checkbox", { name: "Compare greeting in name Linus" }).isChecked(),
+    ).toBe(true);
+
+    await page.goto(`${serve.url}/test-suite`);
+    await page.getByRole("checkbox", { name: "Run the tests of greet" }).check();
+    await page.getByRole("button", { name: "Run tests" }).click();
+    await heading(/Suite run of .*: Passed/, 2);
+    expect(await page.getByRole("status").first().textContent()).toContain("3 passed, 0 failed");
+
+    // A suite run that would run for minutes, cancelled from the history list.
+    await page.goto(processUrl);
+    await heading("greet");
+    await typeSource("the n is 0\nrepeat 1000000000 times\n  add 1 to the n");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Draft saved.").waitFor(WAIT);
+    await page.goto(`${serve.url}/test-suite`);
+    await page.getByRole("checkbox", { name: "Run the tests of greet" }).check();
+    await page.getByRole("button", { name: "Run tests" }).click();
+    await heading(/Suite run of .*: Running/, 2);
+    await page.getByRole("link", { name: "All processes and history" }).click();
+    await heading("History", 2);
+    const cancel = page.getByRole("button", { name: /Cancel the suite run of/ });
+    await cancel.waitFor(WAIT);
+    expect(await cancel.count()).toBe(1);
+    await cancel.click();
+    await page.getByRole("row").filter({ hasText: "Cancelled" }).waitFor(WAIT);
+    await page.getByRole("button", { name: /Cancel the suite run of/ }).waitFor({
+      state: "detached",
+      ...WAIT,
+    });
+    expect(await axeProblems(page)).toEqual([]);
+  }, 240_000);
 });

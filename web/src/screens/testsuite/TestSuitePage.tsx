@@ -1,7 +1,8 @@
 // The Test Suite: processes with their case counts and last result ("Missing test cases"),
 // Run tests (processes and stage, live progress), a suite run's results with diffs side by
-// side, the history, the comparison of two suite runs, and a process's cases (rename, edit
-// expected values, delete). One route; the view is chosen by the URL's search parameters.
+// side, the history (cancel a Running suite run there), the comparison of two suite runs, and
+// a process's cases (rename, edit expected values, choose the outputs compared and ignored,
+// delete). One route; the view is chosen by the URL's search parameters.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
@@ -150,10 +151,16 @@ function Overview() {
 
 function History() {
   const navigate = useNavigate();
+  const client = useQueryClient();
   const history = useQuery({
     queryKey: ["suite-runs"],
     queryFn: () => ok(api.GET("/api/v2/suite-runs", { params: { query: { limit: 50 } } })),
     refetchInterval: 2000,
+  });
+  const cancel = useMutation({
+    mutationFn: (id: string) =>
+      ok(api.POST("/api/v2/suite-runs/{id}/cancel", { params: { path: { id } } })),
+    onSettled: () => client.invalidateQueries({ queryKey: ["suite-runs"] }),
   });
   const [pair, setPair] = useState<string[]>([]);
   const items = history.data?.items ?? [];
@@ -201,7 +208,23 @@ function History() {
                     {s.stage}
                     {s.reason === "publish" ? " (publish gate)" : ""}
                   </td>
-                  <td>{s.status}</td>
+                  <td>
+                    {s.status}
+                    {s.status === "Running" && (
+                      <>
+                        {" "}
+                        <button
+                          type="button"
+                          className="danger"
+                          aria-label={`Cancel the suite run of ${when(s.created_at)}`}
+                          disabled={cancel.isPending && cancel.variables === s.id}
+                          onClick={() => cancel.mutate(s.id)}
+                        >
+                          Cancel
+                        </button>
+                      </>
+                    )}
+                  </td>
                   <td>
                     <Counts s={s} />
                   </td>
@@ -220,6 +243,7 @@ function History() {
           >
             Compare the two chosen
           </button>
+          <ErrorNote error={cancel.error} />
         </>
       )}
     </section>
@@ -342,16 +366,119 @@ function CompareView({ a, b }: { a: string; b: string }) {
   );
 }
 
-function CaseEditor({ c }: { c: TestCase }) {
+/**
+ * What a case compares: the process's starred outputs (all where none), or its own list;
+ * and the outputs it ignores. One row per output the case knows of.
+ */
+function ComparedOutputs({
+  c,
+  starred,
+  own,
+  setOwn,
+  compare,
+  setCompare,
+  ignore,
+  setIgnore,
+}: {
+  c: TestCase;
+  starred: string[];
+  own: boolean;
+  setOwn: (v: boolean) => void;
+  compare: string[];
+  setCompare: (v: string[]) => void;
+  ignore: string[];
+  setIgnore: (v: string[]) => void;
+}) {
+  const outputs = [
+    ...new Set([...Object.keys(c.expected), ...(c.compare ?? []), ...c.ignore, ...starred]),
+  ];
+  const toggle = (list: string[], o: string, on: boolean) =>
+    on ? [...list.filter((x) => x !== o), o] : list.filter((x) => x !== o);
+  return (
+    <fieldset>
+      <legend>Outputs compared by {c.name}</legend>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={own}
+          onChange={(e) => setOwn(e.target.checked)}
+          aria-label={`Compare only the outputs chosen for ${c.name}, not the process's starred outputs`}
+        />{" "}
+        Its own choice of outputs, instead of the process's starred outputs (
+        {starred.length ? starred.join(", ") : "none starred: every output"})
+      </label>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Output</th>
+            <th scope="col">Compared</th>
+            <th scope="col">Ignored</th>
+          </tr>
+        </thead>
+        <tbody>
+          {outputs.map((o) => (
+            <tr key={o}>
+              <td className="mono">{o}</td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Compare ${o} in ${c.name}`}
+                  disabled={!own}
+                  checked={
+                    own
+                      ? compare.includes(o)
+                      : (starred.length === 0 || starred.includes(o)) && !ignore.includes(o)
+                  }
+                  onChange={(e) => setCompare(toggle(compare, o, e.target.checked))}
+                />
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Ignore ${o} in ${c.name}`}
+                  checked={ignore.includes(o)}
+                  onChange={(e) => setIgnore(toggle(ignore, o, e.target.checked))}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
+  );
+}
+
+interface CaseEdit {
+  name?: string;
+  expected?: Record<string, unknown>;
+  compare?: string[] | null;
+  ignore?: string[];
+}
+
+function CaseEditor({ c, starred }: { c: TestCase; starred: string[] }) {
   const client = useQueryClient();
   const [name, setName] = useState(c.name);
   const [expected, setExpected] = useState(JSON.stringify(c.expected, null, 2));
+  const [own, setOwn] = useState(c.compare !== null);
+  // A new own list starts from what is compared now.
+  const [compare, setCompare] = useState<string[]>(
+    c.compare ?? (starred.length ? starred : Object.keys(c.expected)),
+  );
+  const [ignore, setIgnore] = useState<string[]>(c.ignore);
   const [bad, setBad] = useState<string>();
   const done = () => client.invalidateQueries({ queryKey: ["test-cases"] });
   const update = useMutation({
-    mutationFn: (body: { name?: string; expected?: Record<string, unknown> }) =>
+    mutationFn: (body: CaseEdit) =>
       ok(api.PATCH("/api/v2/test-cases/{id}", { params: { path: { id: c.id } }, body })),
-    onSuccess: done,
+    // The form shows what was stored (expected values are merged by output name).
+    onSuccess: (saved) => {
+      setName(saved.name);
+      setExpected(JSON.stringify(saved.expected, null, 2));
+      setOwn(saved.compare !== null);
+      if (saved.compare !== null) setCompare(saved.compare);
+      setIgnore(saved.ignore);
+      return done();
+    },
   });
   const remove = useMutation({
     mutationFn: () => ok(api.DELETE("/api/v2/test-cases/{id}", { params: { path: { id: c.id } } })),
@@ -366,8 +493,17 @@ function CaseEditor({ c }: { c: TestCase }) {
       setBad("The expected values are not valid JSON.");
       return;
     }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      setBad("The expected values are an object of output names to values.");
+      return;
+    }
     setBad(undefined);
-    update.mutate({ ...(name !== c.name ? { name } : {}), expected: parsed });
+    update.mutate({
+      ...(name !== c.name ? { name } : {}),
+      expected: parsed,
+      compare: own ? compare : null,
+      ignore,
+    });
   };
   const id = `case-${c.id}`;
   return (
@@ -382,6 +518,16 @@ function CaseEditor({ c }: { c: TestCase }) {
           rows={Math.min(12, expected.split("\n").length + 1)}
           value={expected}
           onChange={(e) => setExpected(e.target.value)}
+        />
+        <ComparedOutputs
+          c={c}
+          starred={starred}
+          own={own}
+          setOwn={setOwn}
+          compare={compare}
+          setCompare={setCompare}
+          ignore={ignore}
+          setIgnore={setIgnore}
         />
         <p className="muted">
           Inputs: <span className="mono">{JSON.stringify(c.inputs)}</span>
@@ -435,7 +581,7 @@ function CasesView({ process }: { process: string }) {
   return (
     <section aria-labelledby="h-cases">
       <h2 id="h-cases">Test cases of {p.data?.name ?? "…"}</h2>
-      {cases.isPending ? (
+      {cases.isPending || p.isPending ? (
         <p className="loading">Loading…</p>
       ) : items.length === 0 ? (
         <p>
@@ -445,7 +591,7 @@ function CasesView({ process }: { process: string }) {
       ) : (
         <ul className="cases">
           {items.map((c) => (
-            <CaseEditor key={`${c.id}-${c.updated_at}`} c={c} />
+            <CaseEditor key={c.id} c={c} starred={p.data?.starred_outputs ?? []} />
           ))}
         </ul>
       )}
