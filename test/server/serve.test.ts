@@ -1,15 +1,20 @@
 // The real CLI as child processes: `plainrun serve` prints its URL, serves the API and UI
 // fallback, runs runs on its worker thread, and exits 0 on SIGTERM; `plainrun keys create`
 // prints the secret last and that secret works.
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, ROOT, type Served, serve } from "../helpers/serve.ts";
+import { plainrun } from "../helpers/cli.ts";
+import { until } from "../helpers/engines.ts";
+import { ROOT, type Served, serve } from "../helpers/serve.ts";
 
-const run = promisify(execFile);
+/** `plainrun ARGS` on the test's data directory; throws unless it exits 0. */
+async function cli(...args: string[]): Promise<string> {
+  const r = await plainrun(args, { cwd: ROOT });
+  if (r.code !== 0) throw new Error(`plainrun ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
 
 describe("plainrun serve and plainrun keys", () => {
   let dir: string;
@@ -18,13 +23,7 @@ describe("plainrun serve and plainrun keys", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "plainrun-serve-"));
-    const { stdout } = await run(
-      process.execPath,
-      [BIN, "keys", "create", "ci key", "--data-dir", dir],
-      {
-        cwd: ROOT,
-      },
-    );
+    const stdout = await cli("keys", "create", "ci key", "--data-dir", dir);
     secret = stdout.trimEnd().split("\n").at(-1) as string;
     server = await serve(["--data-dir", dir, "--concurrency", "2"]);
   }, 60_000);
@@ -39,10 +38,7 @@ describe("plainrun serve and plainrun keys", () => {
 
   it("prints its URL and a one-time setup link; serves health, the home page and setup", async () => {
     expect(server.output()).toMatch(/Plainrun listening on http:\/\/127\.0\.0\.1:\d+/);
-    for (let i = 0; i < 100 && !/setup\?token=/.test(server.output()); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(server.output()).toMatch(/\/setup\?token=[A-Za-z0-9_-]+/);
+    expect(await server.printed(/setup\?token=/)).toMatch(/\/setup\?token=[A-Za-z0-9_-]+/);
     const health = await fetch(`${server.url}/api/v2/health`);
     expect(await health.json()).toMatchObject({
       status: "ok",
@@ -81,19 +77,13 @@ describe("plainrun serve and plainrun keys", () => {
     });
     expect(r.status).toBe(202);
     const runId = ((await r.json()) as { id: string }).id;
-    let status = "Pending";
-    let log: string[] = [];
-    for (let i = 0; i < 200 && ["Pending", "Running"].includes(status); i++) {
-      await new Promise((res) => setTimeout(res, 50));
+    const final = await until(async () => {
       const got = (await (
         await fetch(`${server.url}/api/v2/runs/${runId}`, { headers: h })
-      ).json()) as {
-        status: string;
-        log: string[];
-      };
-      status = got.status;
-      log = got.log;
-    }
+      ).json()) as { status: string; log: string[] };
+      return ["Pending", "Running"].includes(got.status) ? undefined : got;
+    });
+    const { status, log } = final;
     expect(status).toBe("Succeeded");
     expect(log).toEqual(["hi"]);
     const bad = await fetch(`${server.url}/api/v2/runs`, { headers: { "x-api-key": "prk_wrong" } });
@@ -101,18 +91,12 @@ describe("plainrun serve and plainrun keys", () => {
   });
 
   it("keys revoke works against the same data dir", async () => {
-    await run(process.execPath, [BIN, "keys", "create", "temp", "--data-dir", dir], { cwd: ROOT });
-    const { stdout } = await run(
-      process.execPath,
-      [BIN, "keys", "list", "--json", "--data-dir", dir],
-      { cwd: ROOT },
-    );
+    await cli("keys", "create", "temp", "--data-dir", dir);
+    const stdout = await cli("keys", "list", "--json", "--data-dir", dir);
     const keys = JSON.parse(stdout) as Array<{ name: string; revoked_at: string | null }>;
     expect(keys.map((k) => k.name).sort()).toEqual(["ci key", "temp"]);
     expect(stdout).not.toContain(secret);
-    const rev = await run(process.execPath, [BIN, "keys", "revoke", "temp", "--data-dir", dir], {
-      cwd: ROOT,
-    });
+    const rev = { stdout: await cli("keys", "revoke", "temp", "--data-dir", dir) };
     expect(rev.stdout).toMatch(/Revoked API key "temp"/);
   });
 
@@ -130,10 +114,9 @@ describe("plainrun serve and plainrun keys", () => {
     });
     try {
       // serve prints this line and the setup link (if any) together, right after listening.
-      for (let i = 0; i < 200 && !/Created the admin account/.test(s2.output()); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(s2.output()).toMatch(/Created the admin account ops@example\.com\./);
+      expect(await s2.printed(/Created the admin account/)).toMatch(
+        /Created the admin account ops@example\.com\./,
+      );
       const login = await fetch(`${s2.url}/api/v2/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -149,9 +132,8 @@ describe("plainrun serve and plainrun keys", () => {
   }, 60_000);
 
   it("refuses a bad setting with a clear message", async () => {
-    const err = await run(process.execPath, [BIN, "serve", "--port", "abc"], { cwd: ROOT }).catch(
-      (e: { stderr: string; code: number }) => e,
-    );
+    const err = await plainrun(["serve", "--port", "abc"], { cwd: ROOT });
+    expect(err.code).not.toBe(0);
     expect((err as { stderr: string }).stderr).toMatch(/--port must be a whole number/);
   });
 });
