@@ -6,7 +6,6 @@ import { countRunsByStatus } from "../../src/store/index.ts";
 import {
   createTestEngine,
   publishedProcess,
-  sleep,
   snapshot,
   type TestEngine,
   until,
@@ -238,8 +237,11 @@ describe.each(dialects)("run life cycle on %s", (dialect) => {
     await workers();
     const run = await engine.startRun({ process: "slow" });
     const waiting = await engine.runs.waitFor(run.id, { orWaiting: true });
-    // Let more wall time pass than the whole limit while the run waits for its answer.
-    await sleep(800);
+    // More wall time than the whole limit passes while the run waits for its answer: from
+    // the moment it was stored as waiting (the condition the test needs, not a guess of how
+    // long a step takes).
+    const since = Date.parse(waiting.updated_at);
+    await until(async () => (Date.now() - since > 800 ? true : undefined));
     // Still waiting, so the answer is taken; then the loop uses up the limit.
     await engine.runs.answer(run.id, "x");
     const done = await engine.runs.waitFor(run.id);

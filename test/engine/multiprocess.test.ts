@@ -94,18 +94,14 @@ describe.each(dialects)("worker processes on %s", (dialect) => {
     });
     await child.kill();
     pool = await engine.startWorkers({ concurrency: 1, leaseMs, checkpointMs: 200 });
-    const taken = await until(
-      async () => {
-        const row = await engine.store.db
-          .selectFrom("runs")
-          .selectAll()
-          .where("id", "=", run.id)
-          .executeTakeFirst();
-        return row?.lease_owner === pool?.workerId ? row : undefined;
-      },
-      5000,
-      20,
-    );
+    const taken = await until(async () => {
+      const row = await engine.store.db
+        .selectFrom("runs")
+        .selectAll()
+        .where("id", "=", run.id)
+        .executeTakeFirst();
+      return row?.lease_owner === pool?.workerId ? row : undefined;
+    });
     expect(taken).toMatchObject({ status: "Running", recoveries: 1, attempts: 2 });
     // It resumed from the checkpoint: the count it had reached is still there.
     const recovered = (await statusEvents(engine, "Running")).filter((e) => e.data.recovered);
@@ -127,7 +123,7 @@ describe.each(dialects)("worker processes on %s", (dialect) => {
     );
     await child.kill();
     pool = await engine.startWorkers({ concurrency: 1, leaseMs: 800, maxRecoveries: 0 });
-    const done = await engine.runs.waitFor(run.id, { timeoutMs: 5000 });
+    const done = await engine.runs.waitFor(run.id);
     expect(done.status).toBe("Failed");
     expect(done.error?.message).toMatch(/stopped responding/);
   });

@@ -59,19 +59,22 @@ export async function snapshot(engine: Engine): Promise<string> {
   return JSON.stringify(out);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until fn returns a value that is not undefined. */
+/**
+ * Polls until fn returns a value that is not undefined. The bound is a hang detector, not a
+ * speed requirement: generous, as a loaded machine can be ten times slower than an idle one.
+ */
 export async function until<T>(
   fn: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
   everyMs = 20,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error("timed out waiting");
+    if (Date.now() > end) throw new Error(`timed out waiting (${timeoutMs / 1000} s)`);
     await sleep(everyMs);
   }
 }
