@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Json } from "../../src/interpreter/types.ts";
 
-export const examplesDir = fileURLToPath(new URL("../../../shared/examples/", import.meta.url));
+// PLAINRUN_EXAMPLES_DIR for a checkout that does not sit beside shared/ (a git worktree).
+export const examplesDir = process.env.PLAINRUN_EXAMPLES_DIR
+  ? `${process.env.PLAINRUN_EXAMPLES_DIR.replace(/\/$/, "")}/`
+  : fileURLToPath(new URL("../../../shared/examples/", import.meta.url));
 
 export interface ExpectedEnd {
   status: "Succeeded" | "Failed" | "AwaitingAnswer";
