@@ -152,9 +152,9 @@ export const SETTINGS: readonly Setting[] = [
     key: "roles",
     flag: "--roles <list>",
     env: "PLAINRUN_ROLES",
-    default: "api,worker",
+    default: "api,worker,scheduler",
     meaning:
-      "What this process does, comma-separated: `api` (HTTP: API and UI), `worker` (executes runs), `smtp` (receives email for processes' addresses), `scheduler` (accepted; starts once schedules are plugged in).",
+      "What this process does, comma-separated: `api` (HTTP: API and UI), `worker` (executes runs), `smtp` (receives email for processes' addresses), `scheduler` (fires schedules' slots; any number of processes may take it, each slot fires once).",
     parse: roles,
   },
   {

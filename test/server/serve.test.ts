@@ -43,7 +43,7 @@ describe("plainrun serve and plainrun keys", () => {
     expect(await health.json()).toMatchObject({
       status: "ok",
       database: "sqlite",
-      roles: ["api", "worker"],
+      roles: ["api", "worker", "scheduler"],
     });
     const home = await fetch(`${server.url}/`);
     // The built web UI when there is one (npm ci builds it), else a page that links the docs.

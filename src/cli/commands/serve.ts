@@ -43,6 +43,9 @@ export function registerServe(cmd: Command): void {
     registerRole("smtp", async (ctx) =>
       (await import("../../triggers/email/role.ts")).startSmtpRole(ctx),
     );
+    registerRole("scheduler", async (ctx) =>
+      (await import("../../triggers/schedule/role.ts")).startSchedulerRole(ctx),
+    );
     server = await startServer(config);
     if (stopping) close(stopping);
   });
