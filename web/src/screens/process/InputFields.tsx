@@ -2,13 +2,7 @@
 // Run and by a schedule's stored inputs, and the reading of them into the inputs the API takes.
 import { useState } from "react";
 import { api, ok } from "../../api/client";
-
-const FILE_WORDS =
-  /\b(file|files|csv|attachment|attachments|document|pdf|image|photo|upload|spreadsheet|xlsx)\b/i;
-
-export function isFileInput(name: string): boolean {
-  return FILE_WORDS.test(name);
-}
+import { isFileInput } from "./fileInputs";
 
 async function upload(file: File): Promise<string> {
   const body = new FormData();
