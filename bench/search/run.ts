@@ -1,14 +1,17 @@
-// The runs list's text search on a large SQLite store: the same searches read by a scan
-// (no index yet, as before issue 9's index) and from the FTS5 trigram index once the
-// background indexer has caught up, in one invocation; and how long the indexer takes to
-// index the whole store. Runs are stored through the store's bulk insert (not the API).
+// The runs list's text search on a large store: the same searches read by a scan (no index,
+// as before issue 9's index) and with the index, in one invocation; and how long the index
+// takes to build. SQLite: the FTS5 trigram index, filled by the background indexer until it
+// has caught up. PostgreSQL (--dialect postgres, a schema of its own in PLAINRUN_BENCH_PG_URL
+// or the local `test` database): the pg_trgm GIN index of migration 009, dropped for the scan
+// and built again. Runs are stored through the store's bulk insert (not the API).
 // Prints a table, then one JSON line.
 //
-//   node --import tsx bench/search/run.ts [--runs 100000] [--reps 30]
+//   node --import tsx bench/search/run.ts [--runs 100000] [--reps 30] [--dialect postgres]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { type Kysely, sql } from "kysely";
 import { v7 } from "uuid";
 import { createEngine } from "../../src/engine/index.ts";
 import {
@@ -19,19 +22,27 @@ import {
   openStore,
   type RunRow,
 } from "../../src/store/index.ts";
+import {
+  createPgSearchIndex,
+  PG_SEARCH_INDEX,
+} from "../../src/store/migrations/009_run_search_pg.ts";
 import { percentile } from "../lib/stats.ts";
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: "string", default: "100000" },
     reps: { type: "string", default: "30" },
+    dialect: { type: "string", default: "sqlite" },
   },
 });
 const RUNS = Number(args.runs);
 const REPS = Number(args.reps);
+const PG = args.dialect === "postgres";
+const PG_URL = process.env.PLAINRUN_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-search-"));
-const store = await openStore({ url: dataDirUrl(dir) });
+const schema = `bench_search_${process.pid}`;
+const store = await openStore(PG ? { url: PG_URL, schema } : { url: dataDirUrl(dir) });
 const engine = createEngine({ store });
 const p = await engine.processes.create({
   name: "greet",
@@ -97,18 +108,34 @@ async function time(
   return { p50: percentile(ms, 50), p95: percentile(ms, 95), rows };
 }
 
+const db = store.db as unknown as Kysely<unknown>;
+if (PG) {
+  // The scan: the same store without its index (and the planner's figures up to date).
+  await sql`drop index if exists ${sql.id(PG_SEARCH_INDEX)}`.execute(db);
+  await sql`analyze runs`.execute(db);
+}
 const scan: Record<string, { p50: number; p95: number; rows: number }> = {};
 for (const [name, opts] of SEARCHES) scan[name] = await time(opts);
 
 const t1 = performance.now();
-while ((await store.dialect.writeTransaction((trx) => indexRunSearch(trx))) > 0) {}
+if (PG) {
+  if (!(await createPgSearchIndex(db)))
+    throw new Error("pg_trgm is not installed in this database");
+  await sql`analyze runs`.execute(db);
+} else {
+  while ((await store.dialect.writeTransaction((trx) => indexRunSearch(trx))) > 0) {}
+}
 const indexS = (performance.now() - t1) / 1000;
-console.log(`indexed ${RUNS.toLocaleString()} runs in ${indexS.toFixed(1)} s (batches of 500)`);
+console.log(
+  `indexed ${RUNS.toLocaleString()} runs in ${indexS.toFixed(1)} s (${PG ? "CREATE INDEX … gin_trgm_ops, then ANALYZE" : "batches of 500"})`,
+);
 
 const indexed: typeof scan = {};
 for (const [name, opts] of SEARCHES) indexed[name] = await time(opts);
 
-console.log(`\nbench/search: ${RUNS.toLocaleString()} runs, ${REPS} searches each, limit 50\n`);
+console.log(
+  `\nbench/search: ${args.dialect}, ${RUNS.toLocaleString()} runs, ${REPS} searches each, limit 50\n`,
+);
 console.log("| search | rows | scan p50 / p95 ms | index p50 / p95 ms |\n|---|---|---|---|");
 const f = (x: number) => x.toFixed(1);
 for (const [name] of SEARCHES) {
@@ -120,6 +147,7 @@ for (const [name] of SEARCHES) {
 console.log(
   JSON.stringify({
     bench: "search",
+    dialect: args.dialect,
     runs: RUNS,
     reps: REPS,
     stored_s: Math.round(storedS),
@@ -129,5 +157,6 @@ console.log(
   }),
 );
 await engine.close();
+if (PG) await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
 await store.close();
 rmSync(dir, { recursive: true, force: true });

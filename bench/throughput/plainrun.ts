@@ -7,9 +7,11 @@
  * the engine's run listing (no sleeping on a guess); start times are the `started_at`
  * the engine records when a worker claims a run (epoch milliseconds).
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type Kysely, sql } from "kysely";
 import {
   createEngine,
   type Engine,
@@ -88,6 +90,13 @@ export async function createPlainrun(
           schema,
           poolSize: opts.concurrency + opts.enqueueConcurrency + 2,
         });
+        // PLAINRUN_BENCH_PG_SEARCH_INDEX=0: without the runs' pg_trgm index (migration 009),
+        // to show what keeping it costs the run transactions.
+        if (process.env.PLAINRUN_BENCH_PG_SEARCH_INDEX === "0") {
+          await sql`drop index if exists runs_search_trgm`.execute(
+            store.db as unknown as Kysely<unknown>,
+          );
+        }
       }
       engine = createEngine({ store, logger });
       const proc = await engine.processes.create({

@@ -59,7 +59,7 @@ export {
   type SummaryColumn,
 } from "./queries/runColumns.ts";
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
-export { indexRunSearch, SEARCH_BATCH } from "./queries/runSearch.ts";
+export { indexRunSearch, pgSearchIndexed, SEARCH_BATCH } from "./queries/runSearch.ts";
 export {
   advanceSchedule,
   countSchedules,

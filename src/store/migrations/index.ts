@@ -8,6 +8,7 @@ import { testSuiteMigration } from "./005_test_suite.ts";
 import { runSearchMigration } from "./006_run_search.ts";
 import { suiteHeartbeatMigration } from "./007_suite_heartbeat.ts";
 import { schedulesMigration } from "./008_schedules.ts";
+import { runSearchPgMigration } from "./009_run_search_pg.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "006_run_search": runSearchMigration(blobType),
     "007_suite_heartbeat": suiteHeartbeatMigration,
     "008_schedules": schedulesMigration,
+    "009_run_search_pg": runSearchPgMigration(blobType),
   };
   return { getMigrations: async () => migrations };
 }

@@ -5,8 +5,10 @@
 // text contains the words, adds the runs it has not indexed yet (the newest, and those
 // that were not final when it met them, indexed once they are), and the query keeps
 // its LIKE on search_text: the index only narrows, the answer is the same as a scan's.
-// PostgreSQL has no such index yet: its searches scan (listRuns.ts).
+// PostgreSQL: a pg_trgm GIN index on search_text (migration 009_run_search_pg) that the
+// LIKE itself uses, so nothing here; without pg_trgm its searches scan.
 import { sql } from "kysely";
+import { PG_SEARCH_INDEX } from "../migrations/009_run_search_pg.ts";
 import { FINAL_STATUSES } from "../schema.ts";
 import type { Db } from "./db.ts";
 
@@ -111,4 +113,15 @@ export async function searchCandidates(db: Db, text: string): Promise<number[] |
   for (const r of rows.rows) matches += r.m;
   if (matches > MAX_MATCHES) return undefined;
   return rows.rows.map((r) => r.rid);
+}
+
+/**
+ * PostgreSQL: whether the runs' pg_trgm search index exists in this store's schema (it
+ * does not where the extension could not be created: the text search then scans).
+ */
+export async function pgSearchIndexed(db: Db): Promise<boolean> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from pg_indexes
+    where schemaname = current_schema() and indexname = ${PG_SEARCH_INDEX}`.execute(db);
+  return (r.rows[0]?.n ?? 0) > 0;
 }
