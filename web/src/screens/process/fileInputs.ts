@@ -58,7 +58,10 @@ const DETAIL_WORDS = new Set([
 
 export function isFileInput(name: string): boolean {
   // Words of the name; "orders.csv" is the words "orders" and "csv".
-  const words = name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   const last = words.at(-1);
   if (last === undefined || DETAIL_WORDS.has(last)) return false;
   return words.some((w) => FILE_WORDS.has(w));
