@@ -444,6 +444,15 @@ describe.each(dialects)("the test suite on %s", (dialect) => {
       expect(last.results.find((r) => r.status === "Error")?.reason).toMatch(
         /servers executing it stopped 4 times/,
       );
+
+      // A suite run whose server stopped is cancelled at once (taken over and ended).
+      const e = createEngine({ store: await te.t.reopen() });
+      const fourth = await e.suites.start({ processes: ["double"], concurrency: 1 });
+      await e.close();
+      const cancelled = await b.suites.cancel(fourth.id);
+      expect(cancelled.status).toBe("Cancelled");
+      expect(cancelled.counts.pending).toBe(0);
+      expect(cancelled.counts.cancelled + cancelled.counts.passed).toBe(6);
     } finally {
       await bPool.stop({ graceMs: 0 });
       await b.close();

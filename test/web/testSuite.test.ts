@@ -228,5 +228,20 @@ describe("the Test Suite in the web UI", () => {
       ...WAIT,
     });
     expect(await axeProblems(page)).toEqual([]);
+
+    // Rename a case, then delete it.
+    await page.goto(`${serve.url}/test-suite`);
+    await page.getByRole("link", { name: "greet", exact: true }).click();
+    await heading("Test cases of greet", 2);
+    const linus = page.getByRole("form", { name: "Test case name Linus" });
+    await linus.getByLabel("Name", { exact: true }).fill("Linus, own outputs");
+    await linus.getByRole("button", { name: "Save name Linus" }).click();
+    await page.getByRole("button", { name: "Delete Linus, own outputs" }).waitFor(WAIT);
+    await page.getByRole("button", { name: "Delete Linus, own outputs" }).click();
+    await page.getByRole("form", { name: "Test case Linus, own outputs" }).waitFor({
+      state: "detached",
+      ...WAIT,
+    });
+    expect(await page.getByRole("form", { name: /^Test case / }).count()).toBe(2);
   }, 240_000);
 });

@@ -408,11 +408,25 @@ export class SuiteService {
       );
     }
     await updateSuiteRun(this.store.db, row.id, { cancel_requested: 1 });
-    const local = this.active.get(row.id);
+    let local = this.active.get(row.id);
+    if (!local && (row.heartbeat_at === null || row.heartbeat_at < Date.now() - this.leaseMs)) {
+      // Its server stopped: take it over here and end it now rather than at the next sweep.
+      const taken = await claimSuiteRun(this.store.db, row, this.owner, Date.now());
+      if (taken) {
+        this.launch(taken, await resumeProgress(this.store.db, taken), DEFAULT_SUITE_CONCURRENCY);
+        local = this.active.get(row.id);
+      }
+    }
     if (local) {
       local.cancel = true;
       local.wake();
       await local.done;
+    } else {
+      // Another process executes it and hears the request within a second: answer when it did.
+      for (let i = 0; i < 50; i++) {
+        if ((await this.suiteRow(id)).status !== "Running") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     return toSuiteRun(await this.suiteRow(id));
   }

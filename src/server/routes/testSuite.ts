@@ -377,7 +377,8 @@ export const testSuiteRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
         tags,
         operationId: "cancelSuiteRun",
         summary: "Cancel a Running suite run (its runs in flight, and the cases not started)",
-        answers: "The suite run, Cancelled.",
+        answers:
+          "The suite run, Cancelled (still Running when the server executing it has not ended it within 5 seconds).",
         params: IdParams,
         response: { 200: SuiteRun, ...problems(401, 403, 404, 409) },
       },
