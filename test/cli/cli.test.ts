@@ -113,17 +113,15 @@ describe("plainrun run", () => {
 
   it("refuses a process that does not compile, naming the line", async () => {
     const path = file("broken.plain", "the total is (1 + \n");
-    // Waiting for an answer is not a failure of the command: its own code, 3.
     const r = await plainrun(["run", path, "--json"]);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.plain:1:\d+: /);
   });
 
   it("gives one JSON object with --json when the source does not compile", async () => {
     const path = file("invalid.plain", 'say "ok"\nprint the total\nthe x is 12,50\n');
-    // Waiting for an answer is not a failure of the command: its own code, 3.
     const r = await plainrun(["run", path, "--json"]);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
       status: "Invalid",
