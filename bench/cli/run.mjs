@@ -38,7 +38,9 @@ if (!distIsCurrent()) {
   console.error("bench/cli: build first (npm run build:server); it measures the compiled CLI");
   process.exit(2);
 }
-const greeting = join(root, "../shared/examples/greeting.plain");
+// PLAINRUN_EXAMPLES_DIR: the examples folder, for a checkout not beside it (a git worktree).
+const examples = process.env.PLAINRUN_EXAMPLES_DIR ?? join(root, "../shared/examples");
+const greeting = join(examples, "greeting.plain");
 if (!existsSync(greeting)) {
   console.error(`bench/cli: the greeting example is not at ${greeting}`);
   process.exit(2);
