@@ -40,12 +40,8 @@ async function engineWithExecutors(
   return server.engine;
 }
 
-async function finalRun(engine: Engine, id: string) {
-  for (;;) {
-    const r = await engine.runs.get(id);
-    if (!["Pending", "Running"].includes(r.status)) return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
+function finalRun(engine: Engine, id: string) {
+  return engine.runs.waitFor(id, { timeoutMs: 240_000 });
 }
 
 describe("executor threads", () => {

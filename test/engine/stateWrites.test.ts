@@ -63,10 +63,7 @@ describe("answering a run whose stored state cannot be stored again", () => {
     await publishedProcess(engine, "ask", 'say "hello {the name}"');
     const pool = await engine.startWorkers({ concurrency: 1 });
     const { id } = await engine.startRun({ process: "ask" });
-    let run = await engine.runs.get(id);
-    for (; run.status !== "AwaitingAnswer"; run = await engine.runs.get(id)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    expect((await engine.runs.waitFor(id, { orWaiting: true })).status).toBe("AwaitingAnswer");
     await pool.stop();
     // A state written before the depth bound existed: JSON.parse reads it, stringify cannot.
     const row = await engine.store.db

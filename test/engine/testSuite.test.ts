@@ -10,7 +10,7 @@ import {
   type WorkerPoolHandle,
 } from "../../src/engine/index.ts";
 import { getSuiteRun } from "../../src/store/index.ts";
-import { createTestEngine, type TestEngine } from "../helpers/engines.ts";
+import { createTestEngine, type TestEngine, until } from "../helpers/engines.ts";
 import { dialects } from "../helpers/stores.ts";
 
 const GREET = 'the greeting is "Hello, {the name}!"\nthe length is 10\n';
@@ -20,15 +20,6 @@ async function succeeded(engine: Engine, process: string, inputs: Record<string,
   const done = await engine.runs.waitFor(r.id);
   expect(done.status).toBe("Succeeded");
   return done;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; ; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (i > 3000) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("diffOutputs", () => {
@@ -356,11 +347,10 @@ describe.each(dialects)("the test suite on %s", (dialect) => {
     });
     const started = await engine.suites.start({ processes: ["slow"], concurrency: 2 });
     // Wait until a test run is executing, then cancel.
-    for (;;) {
+    await until(async () => {
       const page = await engine.runs.list({ trigger: "test", status: "Running" });
-      if (page.items.length > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return page.items.length > 0 ? true : undefined;
+    });
     const cancelled = await engine.suites.cancel(started.id);
     expect(cancelled.status).toBe("Cancelled");
     expect(cancelled.counts).toMatchObject({ total: 4, cancelled: 4, pending: 0 });

@@ -200,8 +200,9 @@ async function send(method: string, r: Request) {
     method: method.toUpperCase(),
     headers,
     body: r.body?.payload ?? null,
-    // An answer that never comes is a failure too, named, not a hung suite.
-    signal: AbortSignal.any([abort.signal, AbortSignal.timeout(10_000)]),
+    // An answer that never comes is a failure too, named, not a hung suite (60 s: a hang,
+    // not a slow answer on a loaded machine).
+    signal: AbortSignal.any([abort.signal, AbortSignal.timeout(60_000)]),
   });
   const type = res.headers.get("content-type") ?? "";
   // An event stream may go on: its status and type are what can be checked.

@@ -31,7 +31,7 @@ export interface TestServer {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Answer<T>>;
-  /** Polls GET /runs/{id} until the run is final or waits for an answer. */
+  /** Polls GET /runs/{id} until the run is final or waits for an answer (60 s: a hang bound). */
   waitRun(id: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
 }
@@ -79,7 +79,7 @@ export async function startTestServer(
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
-  async function waitRun(id: string, timeoutMs = 15_000) {
+  async function waitRun(id: string, timeoutMs = 60_000) {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const r = await api<any>("GET", `/api/v2/runs/${id}`);
@@ -142,7 +142,7 @@ export function rawRequest(url: string, request: string | Buffer): Promise<strin
     });
     sock.on("end", () => resolve(out));
     sock.on("error", reject);
-    sock.setTimeout(10_000, () => {
+    sock.setTimeout(60_000, () => {
       sock.destroy();
       reject(new Error(`no answer: ${out}`));
     });
