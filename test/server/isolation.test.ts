@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../helpers/apiClient.ts";
+import { until } from "../helpers/engines.ts";
 import { createKey, type Served, serve } from "../helpers/serve.ts";
 import { createTestStore, PG_URL, type TestStore } from "../helpers/stores.ts";
 
@@ -83,7 +84,10 @@ class Api extends ApiClient {
   }
 }
 
-/** Asks /health every 50 ms until stopped; every answer that is not a 200 is kept. */
+/**
+ * Asks /health every 50 ms until stopped; every answer that is not a 200 is kept, and one
+ * that does not come within 60 s (a server that stopped answering, not a loaded machine).
+ */
 function pollHealth(urls: string[]) {
   const failures: string[] = [];
   let answers = 0;
@@ -92,7 +96,7 @@ function pollHealth(urls: string[]) {
     while (!stopped) {
       for (const url of urls) {
         try {
-          const res = await fetch(`${url}/api/v2/health`, { signal: AbortSignal.timeout(10_000) });
+          const res = await fetch(`${url}/api/v2/health`, { signal: AbortSignal.timeout(60_000) });
           if (res.status === 200) answers++;
           else failures.push(`${url}: ${res.status}`);
           await res.body?.cancel();
@@ -191,10 +195,7 @@ describe("a run that exhausts its executor's memory (SQLite)", () => {
       // Once their executor died, the innocent run is executed again alone, in the quarantine.
       const quarantined = async () =>
         (await api.statusData(innocentId)).some((d) => d.worker?.startsWith("quarantine-"));
-      for (let i = 0; i < 3000 && !(await quarantined()); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(await quarantined()).toBe(true);
+      await until(async () => ((await quarantined()) ? true : undefined), 300_000, 100);
       await api.call("POST", `/runs/${innocentId}/cancel`);
       const innocent = await api.waitFinal(innocentId);
       expect(innocent.status).toBe("Cancelled");
