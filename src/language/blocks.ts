@@ -5,6 +5,7 @@ import { Cursor, ParseError, spanOf } from "./cursor.ts";
 import { parseCondition } from "./expressions.ts";
 import type { LineNode } from "./lines.ts";
 import { lineWords } from "./lines.ts";
+import { ELSE_WORDS } from "./phrasings.ts";
 import { indentedBody, parseStatement, type StmtContext } from "./statements.ts";
 
 export interface BlockParser {
@@ -77,8 +78,7 @@ export function parseBlock(parser: BlockParser, nodes: LineNode[], depth: number
     }
     const c = new Cursor(node.tokens, node.text);
     const first = c.peek();
-    const isElse =
-      first?.kind === "word" && (first.lower === "else" || first.lower === "otherwise");
+    const isElse = first?.kind === "word" && ELSE_WORDS.includes(first.lower);
     try {
       if (isElse) {
         if (!openIf) {

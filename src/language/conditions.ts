@@ -1,7 +1,15 @@
 // Conditions: comparisons, tests and `one of`, combined with `not`, `and`, `or` and
 // parentheses. In `whose` mode the left side of each comparison is a field of the item.
 import type { CompareOp, Condition, Expr, ItemFieldExpr } from "./ast.ts";
-import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
+import {
+  type Cursor,
+  LimitError,
+  matchTrie,
+  ParseError,
+  phraseTrie,
+  spanOf,
+  type Trie,
+} from "./cursor.ts";
 import { suggestPhrase } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
 import { COMPARISONS, type ComparisonMeaning, OR_MORE } from "./phrasings.ts";
@@ -23,30 +31,6 @@ export interface ExpressionParsers {
 }
 
 export type ConditionParser = (c: Cursor, whose: Mode) => Condition;
-
-/** A node of a phrases' trie: the phrase that ends here, and the words that go on. */
-interface Trie<P> {
-  phrase: P | null;
-  next: Map<string, Trie<P>>;
-}
-
-/** Phrases as a trie of their words; the first of two equal phrases wins. */
-function phraseTrie<P extends { words: readonly string[] }>(phrases: readonly P[]): Trie<P> {
-  const root: Trie<P> = { phrase: null, next: new Map() };
-  for (const p of phrases) {
-    let node = root;
-    for (const w of p.words) {
-      let next = node.next.get(w);
-      if (!next) {
-        next = { phrase: null, next: new Map() };
-        node.next.set(w, next);
-      }
-      node = next;
-    }
-    node.phrase ??= p;
-  }
-  return root;
-}
 
 /**
  * The condition parser over the given expression parsers. Expressions hold conditions
@@ -386,22 +370,6 @@ export function conditionParser(x: ExpressionParsers): ConditionParser {
     }
     return phraseTrie(all);
   })();
-
-  /** The longest phrase at the cursor (consumed), or null. */
-  function matchTrie<P extends { words: readonly string[] }>(c: Cursor, root: Trie<P>): P | null {
-    let node: Trie<P> = root;
-    let found: P | null = null;
-    for (let i = 0; ; i++) {
-      const t = c.peek(i);
-      if (!t || (t.kind !== "word" && t.kind !== "punct")) break;
-      const next = node.next.get(t.kind === "word" ? t.lower : t.text);
-      if (!next) break;
-      node = next;
-      if (node.phrase) found = node.phrase;
-    }
-    if (found) c.advance(found.words.length);
-    return found;
-  }
 
   /** The longest comparison phrase at the cursor (consumed), or null. */
   function matchPhrase(c: Cursor): Phrase | null {

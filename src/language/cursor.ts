@@ -40,30 +40,62 @@ const NO_STOPS: ReadonlySet<string> = new Set();
 
 const MONTH_WORDS = new Set([...MONTHS, ...MONTHS.map((m) => m.slice(0, 3))]);
 
-/** `10 000`: a number written with a space for thousands, and its rewrite. */
-function spacedNumber(
-  tokens: readonly Token[],
-  index: number,
-): { words: string; hint: string; rewrite: string } | null {
-  const t = tokens[index]!;
-  const prev = tokens[index - 1];
-  if (t.kind !== "number" || prev?.kind !== "number" || !/^\d{3}(?:\.\d+)?$/.test(t.text))
-    return null;
-  if (!/^\d{1,3}$/.test(prev.text)) return null;
-  const rewrite = `${prev.text},${t.text}`;
-  return {
-    words: `${prev.text} ${t.text}`,
-    hint: `write ${prev.text}${t.text} or ${rewrite} (a number has no spaces)`,
-    rewrite,
-  };
-}
-
 /** A whole-phrase hint for the unexpected token at `index`: a date without quotes, or WORD_HINTS. */
 function hintAt(tokens: readonly Token[], index: number): string | undefined {
   const t = tokens[index]!;
   if (t.kind === "word" && MONTH_WORDS.has(t.lower)) return DATE_HINT;
   if (t.kind === "word" && Object.hasOwn(WORD_HINTS, t.lower)) return WORD_HINTS[t.lower];
   return undefined;
+}
+
+/** A node of a phrases' trie: the phrase that ends here, and the words that go on. */
+export interface Trie<P> {
+  phrase: P | null;
+  next: Map<string, Trie<P>>;
+}
+
+/** Phrases as a trie of their words; the first of two equal phrases wins. */
+export function phraseTrie<P extends { words: readonly string[] }>(phrases: readonly P[]): Trie<P> {
+  const root: Trie<P> = { phrase: null, next: new Map() };
+  for (const p of phrases) {
+    let node = root;
+    for (const w of p.words) {
+      let next = node.next.get(w);
+      if (!next) {
+        next = { phrase: null, next: new Map() };
+        node.next.set(w, next);
+      }
+      node = next;
+    }
+    node.phrase ??= p;
+  }
+  return root;
+}
+
+/** The longest phrase of `root` at the cursor (consumed), or null. */
+export function matchTrie<P extends { words: readonly string[] }>(
+  c: Cursor,
+  root: Trie<P>,
+): P | null {
+  let node: Trie<P> = root;
+  let found: P | null = null;
+  for (let i = 0; ; i++) {
+    const t = c.peek(i);
+    if (!t || (t.kind !== "word" && t.kind !== "punct")) break;
+    const next = node.next.get(t.kind === "word" ? t.lower : t.text);
+    if (!next) break;
+    node = next;
+    if (node.phrase) found = node.phrase;
+  }
+  if (found) c.advance(found.words.length);
+  return found;
+}
+
+/** A table of phrases (`{ phrase: "in descending order", … }`) as a trie of their words. */
+export function tableTrie<E extends { phrase: string }>(
+  table: readonly E[],
+): Trie<E & { words: readonly string[] }> {
+  return phraseTrie(table.map((e) => ({ ...e, words: e.phrase.split(" ") })));
 }
 
 export function spanOf(from: Span, to: Span): Span {
@@ -231,16 +263,6 @@ export class Cursor {
     let message = expected
       ? `I expected ${expected} but found '${clip(words, 60)}'`
       : `I don't understand '${clip(words, 60)}' here`;
-    const spaced = spacedNumber(this.tokens, index);
-    if (spaced) {
-      const prev = this.tokens[index - 1]!;
-      throw new ParseError(
-        `'${spaced.words}' is not a number: ${spaced.hint}`,
-        spanOf(prev, t),
-        spaced.words,
-        spaced.rewrite,
-      );
-    }
     const hint = hintAt(this.tokens, index);
     if (hint) message += `: ${hint}`;
     else if (suggestion) message += `. Did you mean '${suggestion}'?`;

@@ -92,6 +92,22 @@ export function suggestWord(word: string, candidates: Iterable<string>): string 
 }
 
 /**
+ * A verb close to `word`: one edit, two that only move its letters (`sya` -> `say`), or
+ * the verb with an ending (`sorted` -> `sort`). Verbs are short, so two other edits reach
+ * unrelated ones (`last` is no misspelt `let`, `a` no misspelt `add`).
+ */
+export function suggestVerb(word: string, verbs: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  const letters = (x: string) => [...x].sort().join("");
+  const fits = [...verbs].filter((v) => {
+    if (w === v || w.length > 40) return false;
+    const d = distance(w, v);
+    return d <= 1 || (d === 2 && (letters(w) === letters(v) || w.startsWith(v)));
+  });
+  return suggestWord(w, fits);
+}
+
+/**
  * A known phrase close to the words around `index` (windows of 1 to 3 words that
  * include it), e.g. "divded by" -> "divided by".
  */

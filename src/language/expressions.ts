@@ -2,10 +2,12 @@
 // possessives, aggregates, parentheses), followed by postfix word operations.
 import type { AggregateExpr, ArithOp, Expr, NameRef, RoundExpr, TextLit } from "./ast.ts";
 import { conditionParser } from "./conditions.ts";
-import { type Cursor, LimitError, ParseError, spanOf } from "./cursor.ts";
+import { type Cursor, LimitError, matchTrie, ParseError, spanOf, tableTrie } from "./cursor.ts";
 import { clip } from "./diagnostics.ts";
 import type { Token } from "./lexer.ts";
 import {
+  BOOLEAN_WORDS,
+  CONVERSIONS,
   DAY_WORDS,
   DECIMALS_WORDS,
   NUMBER_WORDS,
@@ -15,6 +17,7 @@ import {
   ROUNDING_MODES,
   ROUNDING_PHRASES,
   ROUNDING_STEPS,
+  SORT_ORDERS,
   WEEKDAYS,
 } from "./phrasings.ts";
 import { AGGREGATES, ARTICLES, LEADING_NAME_WORDS, UNITS, VOCABULARY } from "./words.ts";
@@ -42,7 +45,7 @@ export function startsOperand(t: Token | undefined): boolean {
   return VALUE_WORDS.has(t.lower) || hasOwn(NUMBER_WORDS, t.lower) || hasOwn(DAY_WORDS, t.lower);
 }
 
-const VALUE_WORDS = new Set(["the", "true", "false", "yes", "no", "nothing", "today", "now"]);
+const VALUE_WORDS = new Set(["the", ...Object.keys(BOOLEAN_WORDS), "nothing", "today", "now"]);
 const hasOwn = Object.hasOwn;
 
 /** Does a phrase of words (`the nearest cent`) start at the cursor? Its length, or 0. */
@@ -287,15 +290,11 @@ function lowerWords(words: readonly Token[]): string {
 }
 
 function parseWordPrimary(c: Cursor, t: Token): Expr {
+  if (hasOwn(BOOLEAN_WORDS, t.lower)) {
+    c.advance(1);
+    return { kind: "bool", value: BOOLEAN_WORDS[t.lower]!, span: spanOf(t, t) };
+  }
   switch (t.lower) {
-    case "true":
-    case "yes":
-      c.advance(1);
-      return { kind: "bool", value: true, span: spanOf(t, t) };
-    case "false":
-    case "no":
-      c.advance(1);
-      return { kind: "bool", value: false, span: spanOf(t, t) };
     case "nothing":
       c.advance(1);
       return { kind: "nothing", span: spanOf(t, t) };
@@ -584,14 +583,6 @@ function relativeDate(c: Cursor, duration: Expr, rel: Token): Expr {
   return { kind: "binary", op, left: date, right: duration, span: spanOf(duration.span, c.last()) };
 }
 
-const CONVERSIONS: Record<string, "table" | "number" | "date" | "datetime"> = {
-  table: "table",
-  number: "number",
-  date: "date",
-  datetime: "datetime",
-  "date-time": "datetime",
-};
-
 /** The length of the decimals words at the cursor (`decimals`, `decimal places`…), or 0. */
 function isDecimalsWord(c: Cursor): number {
   const t = c.peek();
@@ -806,7 +797,10 @@ function tryConvert(c: Cursor, e: Expr): Expr | null {
   }
   if (c.isWord("a", 1) || c.isWord("an", 1)) {
     const kind = c.peek(2);
-    const to = kind?.kind === "word" ? CONVERSIONS[kind.lower] : undefined;
+    const to =
+      kind?.kind === "word" && hasOwn(CONVERSIONS, kind.lower)
+        ? CONVERSIONS[kind.lower]
+        : undefined;
     if (to) {
       c.advance(3);
       return { kind: "convert", operand: e, to, span: spanOf(e.span, c.last()) };
@@ -815,15 +809,18 @@ function tryConvert(c: Cursor, e: Expr): Expr | null {
   return null;
 }
 
+/** `descending`, `in descending order`, `from highest to lowest`… (phrasings.ts SORT_ORDERS). */
+export const SORT_PHRASES = tableTrie(SORT_ORDERS);
+
 function parseSorted(c: Cursor, e: Expr): Expr {
   c.advance(1);
-  // `by`, `descending` and `ascending` are optional here: a call's next fixed word
-  // (extraStops) ends the argument instead (`notify the list sorted by email`).
-  const accept = (word: string) => !c.extraStops.has(word) && c.acceptWord(word) !== null;
+  // `by` and the order are optional here: a call's next fixed word (extraStops) ends the
+  // argument instead (`notify the list sorted by email`).
   let field: string | null = null;
-  if (accept("by")) field = readFieldName(c, "a field to sort by").field;
-  let descending = false;
-  if (accept("descending")) descending = true;
-  else accept("ascending");
+  if (!c.extraStops.has("by") && c.acceptWord("by"))
+    field = readFieldName(c, "a field to sort by").field;
+  const t = c.peek();
+  const order = t && !c.extraStops.has(t.lower) ? matchTrie(c, SORT_PHRASES) : null;
+  const descending = order?.descending ?? false;
   return { kind: "sort", list: e, field, descending, span: spanOf(e.span, c.last()) };
 }

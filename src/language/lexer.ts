@@ -42,8 +42,11 @@ const APOSTROPHES = new Set(["'", "\u2018", "\u2019"]);
 const SPACES = new Set([" ", "\t", "\u00a0", "\r"]);
 const WORD_RE = /[\p{L}_][\p{L}\p{M}\p{N}_]*(?:-[\p{L}_][\p{L}\p{M}\p{N}_]*)*/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}_]/u;
-// A comma followed by exactly three digits belongs to the number (1,250); see phrasings.ts.
-const DIGITS_RE = /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
+// A comma, or a space, followed by exactly three digits belongs to the number (1,250,
+// 12 500); see phrasings.ts NUMBER_RULES.
+const DIGITS_RE =
+  /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
+const GROUP_SEPARATORS_RE = /[, \u00a0\u2009\u202f]/g;
 const AMBIGUOUS_COMMA_RE = /(?:,\d+(?:\.\d+)?)+/y;
 /** `2026-05-04` or `04/05/2026` without quotes would be arithmetic. */
 const UNQUOTED_DATE_RE = /\d{4}-\d{2}-\d{2}(?![\d])|\d{1,2}\/\d{1,2}\/\d{4}(?![\d])/y;
@@ -245,7 +248,8 @@ class Lexer {
       const comma = AMBIGUOUS_COMMA_RE.exec(src);
       if (comma) this.ambiguousComma(start, pos, digits[0], comma[0]);
     }
-    let canonical = digits[0].includes(",") ? digits[0].replace(/,/g, "") : digits[0];
+    const d = digits[0];
+    let canonical = d.length > 3 && /\D/.test(d) ? d.replace(GROUP_SEPARATORS_RE, "") : d;
     // What may follow: `%` / `percent`, a currency symbol, or a currency code.
     let next = pos;
     while (src[next] === " ") next++;
@@ -273,7 +277,7 @@ class Lexer {
   ambiguousComma(start: number, end: number, before: string, rest: string): never {
     const parts = rest.split(",").slice(1);
     const whole = `${before}${rest}`;
-    const plain = before.replace(/,/g, "");
+    const plain = before.replace(GROUP_SEPARATORS_RE, "");
     const rewrites = [`${[plain, ...parts].join(", ")} (with a space) for a list`];
     const after = parts[0]!;
     if (parts.length === 1 && !before.includes(".") && !after.includes(".")) {

@@ -44,7 +44,7 @@ import { Cursor, ParseError } from "./cursor.ts";
 import { type Diagnostic, finishDiagnostics, makeDiagnostic } from "./diagnostics.ts";
 import { buildLines, type LineNode, lineWords } from "./lines.ts";
 import { parsePhrase } from "./procedures.ts";
-import { STATEMENT_VERB_SET } from "./words.ts";
+import { OWN_VERB_SET } from "./words.ts";
 
 export interface ParseResult {
   program: Program;
@@ -69,7 +69,7 @@ function collectProcedures(
       const second = phrase[1];
       const emailPhrase =
         second?.kind === "word" ? second.word === "email" : second?.name.key === "email";
-      if (STATEMENT_VERB_SET.has(verb) && (verb !== "send" || emailPhrase)) {
+      if (OWN_VERB_SET.has(verb) && (verb !== "send" || emailPhrase)) {
         report(
           new ParseError(
             `'${verb}' is already a statement of the language; choose another verb for this procedure`,

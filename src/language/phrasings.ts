@@ -70,10 +70,12 @@ export const COUNT_ADVERBS: Readonly<Record<string, number>> = { once: 1, twice:
 /**
  * How numbers may be written, for messages and docs. The comma rule: a comma followed
  * by exactly three digits belongs to the number (`1,250` is 1250); any other comma
- * between digits (`12,50`, `1,2345`, `1,2,3`) is ambiguous and refused with a hint.
+ * between digits (`12,50`, `1,2345`, `1,2,3`) is ambiguous and refused with a hint. A
+ * space between groups of three digits separates thousands too (`12 500`, `1 000 000`):
+ * two numbers side by side mean nothing else.
  */
 export const NUMBER_RULES: readonly string[] = [
-  "thousands separators: `1,250`, `$3,400.50` (a comma followed by exactly three digits belongs to the number)",
+  "thousands separators: `1,250`, `$3,400.50`, `12 500` (a comma or a space followed by exactly three digits belongs to the number)",
   "currency symbols before or after: `$12`, `€80`, `£12.5`, `¥3000`, `80€`",
   "currency codes before or after: `250 USD`, `EUR 40`",
   "percentages: `12%`, `7.5 percent`; `12% of the subtotal` is 0.12 times the subtotal",
@@ -237,7 +239,11 @@ export const OR_MORE: ReadonlyArray<{ phrase: string; op: "atLeast" | "atMost" }
  * reads VERB_SYNONYMS to dispatch; each verb's own shape is in statements.ts.
  */
 export const STATEMENT_PHRASES: ReadonlyArray<{ write: string; means: string }> = [
-  { write: "set the X to E", means: "the X is E" },
+  { write: "set the X to E", means: "the X is E (also `set the X as E`)" },
+  { write: "let the X be E", means: "the X is E" },
+  { write: "calculate the X as E", means: "the X is E (also `compute`)" },
+  { write: "display E", means: "say E (also `print`, `show`, `output`)" },
+  { write: "return E", means: "the result is E (in a procedure: its result)" },
   { write: "change the X to E", means: "the X is E" },
   { write: "increase the X by E", means: "add E to the X (`by 10%` adds 10% of the X)" },
   { write: "decrease the X by E", means: "subtract E from the X (`by 10%` takes 10% off)" },
@@ -266,19 +272,94 @@ export const STATEMENT_PHRASES: ReadonlyArray<{ write: string; means: string }> 
   },
   { write: "prepend E to the Xs", means: "insert E at position 1 in the Xs" },
   { write: "clear the X", means: 'empty the X: a list becomes empty, a text "", a number 0' },
+  {
+    write: 'sort the Xs by "field" from highest to lowest',
+    means: "also `in descending order`, `from newest to oldest`",
+  },
+  { write: "insert E at the end of the Xs", means: "append E to the Xs (also `bottom`, `back`)" },
   { write: "when C then …", means: "if C then …" },
   { write: "unless C then …", means: "if not (C) then …" },
   { write: "repeat twice / repeat five times", means: "repeat 2 times / repeat 5 times" },
 ];
 
-/** Statement words that mean another statement word. */
+/**
+ * Statement words that mean another statement word and are written like it after the
+ * verb (`change the X to E` is `set the X to E`, `display E` is `say E`): a new synonym
+ * is one line here. `the result is` stands for the statement `the result is E`. A
+ * process's own procedure with the same verb (`to display a banner`) takes precedence.
+ */
 export const VERB_SYNONYMS: Readonly<Record<string, string>> = {
   when: "if",
-  unless: "if",
   change: "set",
+  let: "set",
+  calculate: "set",
+  compute: "set",
   remove: "subtract",
-  increase: "add",
-  decrease: "subtract",
+  print: "say",
+  show: "say",
+  display: "say",
+  output: "say",
+  return: "the result is",
+};
+
+/** The words between the X and the value of `set the X to E` (and its synonyms). */
+export const SET_WORDS: readonly string[] = ["to be", "to", "as", "be", "="];
+
+/** Sort orders after `sort the Xs by "field"` and `sorted by "field"`. */
+export const SORT_ORDERS: ReadonlyArray<{ phrase: string; descending: boolean }> = [
+  { phrase: "descending", descending: true },
+  { phrase: "in descending order", descending: true },
+  { phrase: "from highest to lowest", descending: true },
+  { phrase: "from largest to smallest", descending: true },
+  { phrase: "from newest to oldest", descending: true },
+  { phrase: "ascending", descending: false },
+  { phrase: "in ascending order", descending: false },
+  { phrase: "from lowest to highest", descending: false },
+  { phrase: "from smallest to largest", descending: false },
+  { phrase: "from oldest to newest", descending: false },
+];
+
+/** `insert E at the start of the Xs` (position 1), `at the end of the Xs` (appended). */
+export const LIST_EDGES: Readonly<Record<string, "start" | "end">> = {
+  start: "start",
+  beginning: "start",
+  front: "start",
+  top: "start",
+  end: "end",
+  bottom: "end",
+  back: "end",
+};
+
+/** The parts an indented line under `send an email to …` may set (`the subject is …`). */
+export const EMAIL_PARTS: Readonly<Record<string, "subject" | "message" | "attachments" | "cc">> = {
+  subject: "subject",
+  message: "message",
+  body: "message",
+  text: "message",
+  attachments: "attachments",
+  attachment: "attachments",
+  files: "attachments",
+  cc: "cc",
+};
+
+/** Words that open the other branch of an `if`: `else`, `otherwise`. */
+export const ELSE_WORDS: readonly string[] = ["else", "otherwise"];
+
+/** Yes/no values written as words. */
+export const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  yes: true,
+  false: false,
+  no: false,
+};
+
+/** What `as a …` / `as text` converts to: `the amount as a number`. */
+export const CONVERSIONS: Readonly<Record<string, "table" | "number" | "date" | "datetime">> = {
+  table: "table",
+  number: "number",
+  date: "date",
+  datetime: "datetime",
+  "date-time": "datetime",
 };
 
 /** Rounding targets written in words: `rounded to the nearest cent` is 2 decimals. */
@@ -416,19 +497,11 @@ export const FILTER_WORDS: readonly string[] = ["whose", "where"];
  * rest of the line; `{name}` / `{value}` are split from it at `as`, `=`, `to be` or `to`.
  */
 export const STATEMENT_REWRITES: Readonly<Record<string, string>> = {
-  print: "say {rest}",
-  show: "say {rest}",
-  display: "say {rest}",
-  output: "say {rest}",
   log: "say {rest}",
   echo: "say {rest}",
   write: "say {rest}",
-  return: "the result is {rest}",
-  calculate: "{name} is {value}",
-  compute: "{name} is {value}",
   assign: "{name} is {value}",
   make: "{name} is {value}",
-  let: "{name} is {value}",
   store: "{name} is {value}",
   loop: "for each {rest}",
   foreach: "for each {rest}",

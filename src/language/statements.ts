@@ -12,8 +12,8 @@ import type {
   Target,
 } from "./ast.ts";
 import { procedureSignature } from "./ast.ts";
-import { Cursor, ParseError, spanOf } from "./cursor.ts";
-import { suggestWord } from "./diagnostics.ts";
+import { Cursor, matchTrie, ParseError, spanOf, tableTrie } from "./cursor.ts";
+import { suggestVerb } from "./diagnostics.ts";
 import {
   listItems,
   nameRef,
@@ -25,6 +25,7 @@ import {
   readNameWords,
   roundExpr,
   roundingMode,
+  SORT_PHRASES,
 } from "./expressions.ts";
 import type { Token } from "./lexer.ts";
 import { type LineNode, lineSpan, lineWords } from "./lines.ts";
@@ -32,11 +33,15 @@ import { pluralOf } from "./names.ts";
 import {
   COUNT_ADVERBS,
   DATE_ORDER_STATEMENTS,
+  ELSE_WORDS,
+  EMAIL_PARTS,
+  LIST_EDGES,
+  SET_WORDS,
   STATEMENT_REWRITES,
   VERB_SYNONYMS,
 } from "./phrasings.ts";
 import { matchCall, parsePhrase } from "./procedures.ts";
-import { STATEMENT_VERB_SET, STATEMENT_VERBS } from "./words.ts";
+import { OWN_VERB_SET, STATEMENT_VERBS } from "./words.ts";
 
 export interface StmtContext {
   /** Procedures of the program by verb (collected before parsing statements). */
@@ -138,7 +143,8 @@ function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
   // `round up the total`, `round the total down to 2 decimals`.
   let mode = verb === "round" ? roundingMode(c) : undefined;
   const saved = c.extraStops;
-  if (verb === "round") c.extraStops = new Set([...saved, "up", "down"]);
+  // `let the count be 0`: `be` ends the name here (`to` and `as` end every name).
+  c.extraStops = new Set([...saved, ...(verb === "round" ? ["up", "down"] : SET_FIRST_WORDS)]);
   let target: Target;
   try {
     target = parseTarget(c);
@@ -148,22 +154,12 @@ function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
   const self = targetExpr(target);
   let value: Expr;
   if (verb === "set") {
-    if (!c.acceptWord("to") && !c.acceptWord("as"))
-      c.expectWord("to", "'to' (as in 'set the total to 5')");
+    if (!matchTrie(c, SET_PHRASES)) c.expectWord("to", "'to' (as in 'set the total to 5')");
     value = parseValueList(c);
   } else if (verb === "sort") {
     let field: string | null = null;
     if (c.acceptWord("by")) field = readFieldName(c, "a field to sort by").field;
-    let descending = false;
-    if (c.acceptWord("descending")) descending = true;
-    else if (
-      c.isWord("in") &&
-      (c.isWord("descending", 1) || c.isWord("ascending", 1)) &&
-      c.isWord("order", 2)
-    ) {
-      descending = c.peek(1)!.lower === "descending";
-      c.advance(3);
-    } else c.acceptWord("ascending");
+    const descending = matchTrie(c, SORT_PHRASES)?.descending ?? false;
     value = { kind: "sort", list: self, field, descending, span: spanOf(start, c.last()) };
   } else {
     mode ??= roundingMode(c);
@@ -173,6 +169,9 @@ function parseSetVerb(c: Cursor, start: Token, verb: string): SetStmt {
   expectEnd(c);
   return { kind: "set", target, value, span: spanOf(start, c.last()) };
 }
+
+const SET_PHRASES = tableTrie(SET_WORDS.map((phrase) => ({ phrase })));
+const SET_FIRST_WORDS = SET_WORDS.map((w) => w.split(" ")[0]!);
 
 /**
  * `increase the price by 5` adds 5; `increase the price by 10%` adds 10% of the price
@@ -210,18 +209,18 @@ function parseInsert(c: Cursor, start: Token, verb: string): Stmt {
   } else {
     const the = c.expectWord("the", "'position N' or 'the start'");
     const edge = c.peek();
-    if (!edge || !INSERT_FIRST.has(edge.lower))
-      c.unexpected("'start' (as in 'insert 5 at the start of the sizes')");
+    if (!edge || !Object.hasOwn(LIST_EDGES, edge.lower))
+      c.unexpected("'start' or 'end' (as in 'insert 5 at the start of the sizes')");
     c.advance(1);
     c.expectWord("of");
-    at = { kind: "number", value: "1", span: spanOf(the, edge) };
+    // At the end: appended (no position).
+    if (LIST_EDGES[edge.lower] === "start")
+      at = { kind: "number", value: "1", span: spanOf(the, edge) };
   }
   const target = parseTarget(c);
   expectEnd(c);
   return { kind: "insert", value, at, target, span: spanOf(start, c.last()) };
 }
-
-const INSERT_FIRST: ReadonlySet<string> = new Set(["start", "beginning", "front", "top"]);
 
 /** An expression that ends before any of `words` (which are then the statement's). */
 function valueBefore(c: Cursor, words: string[]): Expr {
@@ -301,17 +300,6 @@ function parseAsk(c: Cursor, start: Token, node: LineNode, ctx: StmtContext): As
   return { kind: "ask", question, choices, as, span };
 }
 
-/** The parts an indented line under `send an email to …` may set. */
-const EMAIL_PARTS: Readonly<Record<string, "subject" | "message" | "attachments" | "cc">> = {
-  subject: "subject",
-  message: "message",
-  body: "message",
-  text: "message",
-  attachments: "attachments",
-  attachment: "attachments",
-  cc: "cc",
-};
-
 /** `send an email to E` (also `send email to E`): whether the line is the email statement. */
 function isSendEmail(c: Cursor): boolean {
   if (c.isWord("email", 1)) return true;
@@ -338,7 +326,8 @@ function parseSendEmail(c: Cursor, start: Token, node: LineNode, ctx: StmtContex
       if (child.lexError)
         throw new ParseError(child.lexError.message, child.lexError, lineWords(child));
       const cc = new Cursor(child.tokens, child.text);
-      const part = cc.isWord("the") ? EMAIL_PARTS[cc.peek(1)?.lower ?? ""] : undefined;
+      const key = cc.isWord("the") ? (cc.peek(1)?.lower ?? "") : "";
+      const part = Object.hasOwn(EMAIL_PARTS, key) ? EMAIL_PARTS[key] : undefined;
       if (!part) {
         throw new ParseError(
           `Under 'send an email', I expected 'the subject is …', 'the message is …', 'the attachments are …' or 'the cc is …', not '${lineWords(child)}'`,
@@ -489,7 +478,7 @@ function unknownStatement(c: Cursor, node: LineNode, ctx: StmtContext): never {
   const verbs = [...STATEMENT_VERBS, ...ctx.procedures.keys()].filter(
     (v) => v[0] === first.lower[0],
   );
-  const suggestion = first.kind === "word" ? suggestWord(first.lower, verbs) : undefined;
+  const suggestion = first.kind === "word" ? suggestVerb(first.lower, verbs) : undefined;
   let message = `I don't know how to '${shown}'`;
   message += suggestion ? `. Did you mean '${suggestion}'?` : "";
   void node;
@@ -558,9 +547,7 @@ function parseOneLineIf(
   const rest = c.tokens.slice(c.pos);
   let split = -1;
   if (!(rest[0]?.kind === "word" && rest[0].lower === "if")) {
-    split = rest.findIndex(
-      (t, i) => i > 0 && t.kind === "word" && (t.lower === "else" || t.lower === "otherwise"),
-    );
+    split = rest.findIndex((t, i) => i > 0 && t.kind === "word" && ELSE_WORDS.includes(t.lower));
   }
   const thenTokens = split < 0 ? rest : rest.slice(0, split);
   const thenCursor = c.sub(thenTokens);
@@ -607,25 +594,33 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     return simple0(node, ctx, parseDateOrder(c, start, ctx));
   }
   // `send` is the email statement only as `send an email to …`: `send the invoice to …` stays
-  // a call of the process's own `to send …` procedure.
-  const builtin = STATEMENT_VERB_SET.has(verb) && (verb !== "send" || isSendEmail(c));
-  const means = Object.hasOwn(VERB_SYNONYMS, verb) ? VERB_SYNONYMS[verb]! : verb;
-  if (!builtin && ctx.procedures.has(verb)) {
+  // a call of the process's own `to send …` procedure. A synonym (`display`) gives way to
+  // the process's own procedure of that verb.
+  const own = OWN_VERB_SET.has(verb) && (verb !== "send" || isSendEmail(c));
+  const synonym = Object.hasOwn(VERB_SYNONYMS, verb) ? VERB_SYNONYMS[verb] : undefined;
+  if (!own && ctx.procedures.has(verb)) {
     c.advance(1);
     return parseCall(c, start, node, ctx);
   }
-  if (!builtin) unknownStatement(c, node, ctx);
+  if (!own && synonym === undefined) unknownStatement(c, node, ctx);
+  const means = synonym ?? verb;
   c.advance(1);
   // No closures here (one per line would be made): simple0 and spanOf are called directly.
-  switch (verb) {
+  switch (means) {
     case "set":
-    case "change":
     case "sort":
     case "round":
       return simple0(node, ctx, parseSetVerb(c, start, means));
+    case "the result is": {
+      // `return E` in a procedure: its result.
+      const value = parseValueList(c);
+      expectEnd(c);
+      const target: NameRef = { kind: "name", key: "result", text: "the result", span: start };
+      return simple0(node, ctx, { kind: "set", target, value, span: spanOf(start, c.last()) });
+    }
     case "increase":
     case "decrease":
-      return simple0(node, ctx, parseIncrease(c, start, verb));
+      return simple0(node, ctx, parseIncrease(c, start, means));
     case "clear": {
       const target = parseTarget(c);
       expectEnd(c);
@@ -634,20 +629,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     case "prepend":
     case "append":
     case "insert":
-      return simple0(node, ctx, parseInsert(c, start, verb));
-    case "remove": {
-      const value = valueBeforeFrom(c);
-      c.expectWord("from");
-      const target = parseTarget(c);
-      expectEnd(c);
-      return simple0(node, ctx, {
-        kind: "update",
-        op: "subtract",
-        target,
-        value,
-        span: spanOf(start, c.last()),
-      });
-    }
+      return simple0(node, ctx, parseInsert(c, start, means));
     case "say": {
       const value = parseExpr(c);
       expectEnd(c);
@@ -661,12 +643,11 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       return simple0(node, ctx, { kind: "use", value, as, span: spanOf(start, c.last()) });
     }
     case "if":
-    case "when":
     case "unless": {
       const cond = parseCondition(c, false);
       // `unless C` is `if not (C)`.
       const condition: typeof cond =
-        verb === "unless" ? { kind: "not", operand: cond, span: cond.span } : cond;
+        means === "unless" ? { kind: "not", operand: cond, span: cond.span } : cond;
       if (!c.acceptWord("then") && !c.acceptPunct(",")) c.expectWord("then");
       const headSpan = spanOf(start, c.last());
       if (c.atEnd()) {
@@ -704,13 +685,13 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
     }
     case "add":
     case "subtract": {
-      const value = verb === "subtract" ? valueBeforeFrom(c) : parseExpr(c);
-      c.expectWord(verb === "add" ? "to" : "from");
+      const value = means === "subtract" ? valueBeforeFrom(c) : parseExpr(c);
+      c.expectWord(means === "add" ? "to" : "from");
       const target = parseTarget(c);
       expectEnd(c);
       return simple0(node, ctx, {
         kind: "update",
-        op: verb,
+        op: means,
         target,
         value,
         span: spanOf(start, c.last()),
@@ -724,7 +705,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       expectEnd(c);
       return simple0(node, ctx, {
         kind: "update",
-        op: verb,
+        op: means,
         target,
         value,
         span: spanOf(start, c.last()),
@@ -761,7 +742,7 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       expectEnd(c);
       return simple0(node, ctx, {
         kind: "get",
-        mode: verb,
+        mode: means,
         value,
         as,
         span: spanOf(start, c.last()),

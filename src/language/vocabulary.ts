@@ -13,8 +13,10 @@ import {
   ROUNDING_MODES,
   ROUNDING_PHRASES,
   ROUNDING_STEPS,
+  SORT_ORDERS,
   STATEMENT_PHRASES,
   STATEMENT_REWRITES,
+  VERB_SYNONYMS,
   WEEKDAYS,
 } from "./phrasings.ts";
 import { AGGREGATES, STATEMENT_VERBS, UNITS } from "./words.ts";
@@ -87,6 +89,16 @@ export function phrasingsMarkdown(): string {
   );
   for (const p of STATEMENT_PHRASES) lines.push(`| \`${p.write}\` | ${p.means} |`);
   lines.push(
+    "",
+    `Statement synonyms (a process's own procedure of the same verb comes first): ${Object.entries(
+      VERB_SYNONYMS,
+    )
+      .map(([w, means]) => `\`${w}\` (${means})`)
+      .join(", ")}`,
+    "",
+    `Sort orders (after \`sorted by "field"\` or \`sort the Xs by "field"\`): ${SORT_ORDERS.map(
+      (o) => `\`${o.phrase}\` (${o.descending ? "descending" : "ascending"})`,
+    ).join(", ")}`,
     "",
     "Comparisons (each `is …` phrase also works with `is not …`):",
     "",

@@ -10,6 +10,7 @@ import {
   OR_MORE,
   ROUNDING_PHRASES,
   STATEMENT_REWRITES,
+  VERB_SYNONYMS,
   WEEKDAYS,
 } from "./phrasings.ts";
 
@@ -123,8 +124,8 @@ export const PARAMETER_ENDS: ReadonlySet<string> = new Set([
   "between",
 ]);
 
-/** First words of the built-in statements. */
-export const STATEMENT_VERBS: readonly string[] = [
+/** First words of the built-in statements that no procedure may take. */
+export const OWN_VERBS: readonly string[] = [
   "the",
   "say",
   "use",
@@ -151,22 +152,25 @@ export const STATEMENT_VERBS: readonly string[] = [
   "fail",
   // Everyday verbs (phrasings.ts STATEMENT_PHRASES).
   "set",
-  "change",
   "increase",
   "decrease",
   "sort",
   "round",
-  "remove",
   "append",
   "prepend",
   "insert",
   "clear",
-  "when",
   "unless",
 ];
 
-/** STATEMENT_VERBS as a set: every line's first word is looked up. */
-export const STATEMENT_VERB_SET: ReadonlySet<string> = new Set(STATEMENT_VERBS);
+/**
+ * First words of the built-in statements: OWN_VERBS and the synonyms of phrasings.ts
+ * VERB_SYNONYMS (which a process's own procedure of the same verb takes over).
+ */
+export const STATEMENT_VERBS: readonly string[] = [...OWN_VERBS, ...Object.keys(VERB_SYNONYMS)];
+
+/** OWN_VERBS as a set: every line's first word is looked up. */
+export const OWN_VERB_SET: ReadonlySet<string> = new Set(OWN_VERBS);
 
 export const UNITS: Readonly<Record<string, DurationUnit>> = {
   second: "seconds",

@@ -119,7 +119,7 @@ describe("plainrun run", () => {
   });
 
   it("gives one JSON object with --json when the source does not compile", async () => {
-    const path = file("invalid.plain", 'say "ok"\nprint the total\nthe x is 12,50\n');
+    const path = file("invalid.plain", 'say "ok"\necho the total\nthe x is 12,50\n');
     const r = await plainrun(["run", path, "--json"]);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -128,15 +128,15 @@ describe("plainrun run", () => {
       outputs: {},
       log: [],
       question: null,
-      error: { line: 2, message: "I don't know how to 'print the total'. Write 'say the total'" },
+      error: { line: 2, message: "I don't know how to 'echo the total'. Write 'say the total'" },
     });
     expect(out.diagnostics).toHaveLength(2);
     expect(out.diagnostics[0]).toEqual({
       line: 2,
       column: 1,
       endLine: 2,
-      endColumn: 16,
-      message: "I don't know how to 'print the total'. Write 'say the total'",
+      endColumn: 15,
+      message: "I don't know how to 'echo the total'. Write 'say the total'",
       hint: "say the total",
     });
     expect(out.diagnostics[1]).toMatchObject({ line: 3, hint: null });

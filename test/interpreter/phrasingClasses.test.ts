@@ -1,7 +1,9 @@
 // The phrasing classes of issue 11 added last, each with sentences of its own and its
 // errors: rounding up, down and to a step; `neither … nor`; relative dates (`this
 // Friday`, `next month`, `the end of next month`, `in 3 days`); inserting into a list at
-// a position. Every sentence also prints back to text that parses to the same tree.
+// a position; then the phrasings moved into the table: verb synonyms (`display`,
+// `return`, `calculate … as`), sort orders, list edges, and spaced thousands. Every
+// sentence also prints back to text that parses to the same tree.
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/interpreter/index.ts";
 import { drive, inputsFromJson, start, view } from "../../src/interpreter/index.ts";
@@ -276,5 +278,122 @@ describe("inserting into a list at a position", () => {
       const d = parse(`say 1\n${src}`).diagnostics;
       expect(d.map((x) => x.line)).toEqual([2]);
     }
+  });
+});
+
+describe("statement synonyms from the table (phrasings.ts VERB_SYNONYMS)", () => {
+  it("says with print, show, display and output; sets with let, calculate, compute and change", async () => {
+    const r = await run(
+      [
+        "let the count be 2",
+        "calculate the total as the count * 10",
+        "compute the tax = the total * 0.5",
+        "change the count to the count + 1",
+        'print "count {the count}"',
+        "show the total",
+        "display the tax",
+        "output the total + the tax",
+      ].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["count 3", "20", "10", "30"]);
+  });
+
+  it("returns a procedure's result with return", async () => {
+    const r = await run(
+      [
+        "to double a number",
+        "  return the number * 2",
+        "to greet a person",
+        '  return "Hello, {the person}"',
+        "double 21",
+        "say the above",
+        'greet "Ada"',
+        "say the above",
+      ].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["42", "Hello, Ada"]);
+  });
+
+  it("gives way to a process's own procedure of the same verb", async () => {
+    const r = await run(
+      ["to display a banner", '  say "*** {the banner} ***"', 'display "hi"'].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["*** hi ***"]);
+    // An own verb of the language still cannot be a procedure's.
+    expect(parse("to say a word\n  stop").diagnostics[0]?.message).toMatch(
+      /'say' is already a statement/,
+    );
+  });
+
+  it("refuses a synonym written without its value, naming the line", () => {
+    for (const src of ["display", "let the count 3", "calculate the total"]) {
+      const d = parse(`say 1\n${src}`).diagnostics;
+      expect({ src, lines: d.map((x) => x.line) }).toEqual({ src, lines: [2] });
+    }
+  });
+});
+
+describe("sort orders and list edges from the table", () => {
+  const orders = [
+    { id: "a", amount: 5, day: "2026-05-02" },
+    { id: "b", amount: 9, day: "2026-05-01" },
+    { id: "c", amount: 1, day: "2026-05-03" },
+  ];
+
+  it("sorts by the orders written in words", async () => {
+    await says(
+      [
+        ["(the orders sorted by amount from highest to lowest)' id", "b, a and c"],
+        ["(the orders sorted by amount in descending order)' id", "b, a and c"],
+        ['(the orders sorted by "amount" from smallest to largest)\' id', "c, a and b"],
+        ["(the orders sorted by day from newest to oldest)' id", "c, a and b"],
+        ["(the orders sorted by day in ascending order)' id", "b, a and c"],
+      ],
+      { orders },
+    );
+    const r = await run(
+      'sort the orders by "amount" from largest to smallest\nsay the orders\' id',
+      {
+        orders,
+      },
+    );
+    expect(r.log).toEqual(["b, a and c"]);
+  });
+
+  it("inserts at the end, bottom or back of a list (appended)", async () => {
+    const r = await run(
+      [
+        'the steps are "soak", "wash"',
+        'insert "dry" at the end of the steps',
+        'insert "fold" at the bottom of the steps',
+        'insert "store" at the back of the steps',
+        'say the steps joined with ", "',
+      ].join("\n"),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["soak, wash, dry, fold, store"]);
+  });
+});
+
+describe("thousands written with spaces", () => {
+  it("reads a space followed by exactly three digits as part of the number", async () => {
+    await says([
+      ["12 500", "12500"],
+      ["1 000 000 + 1", "1000001"],
+      ["$12 500.50", "12500.5"],
+      ["€1 250 + 250 EUR", "1500"],
+      ['(1 000, 2 000) joined with ";"', "1000;2000"],
+      ["10% of 12 500", "1250"],
+    ]);
+  });
+
+  it("refuses numbers side by side that are no groups of three, and a comma after spaced groups", () => {
+    for (const src of ["say 12 50", "say 1 2345", "say 12 500,5"]) {
+      expect(parse(src).diagnostics.length, src).toBe(1);
+    }
+    expect(parse("say 12 500,5").diagnostics[0]?.message).toMatch(/ambiguous/);
   });
 });

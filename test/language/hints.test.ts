@@ -35,16 +35,19 @@ describe("hints", () => {
     expect(first("sortt the names").message).toMatch(/Did you mean 'sort'\?/);
     expect(first("gt the total").message).not.toMatch(/'set'|'sort'/);
     expect(first("fr each x in the xs").message).toMatch(/Did you mean 'for'\?/);
+    // Two edits reach unrelated short verbs: only letters moved or an ending added count.
+    expect(first("dispaly the total").message).toMatch(/Did you mean 'display'\?/);
+    expect(first("sorted the names").message).toMatch(/Did you mean 'sort'\?/);
+    for (const src of ["last name", "list the names", "price the order", "a big total"])
+      expect(first(src).message, src).not.toMatch(/Did you mean/);
   });
 
   it("rewrites statements written as in other tools", () => {
     const cases: Array<[string, string]> = [
-      ["print the total", "say the total"],
-      ['display "Done"', 'say "Done"'],
-      ["return the total", "the result is the total"],
-      ["calculate the total as the price * 2", "the total is the price * 2"],
-      ["let the count be 0", "the count is 0"],
-      ["compute the tax = the total * 0.2", "the tax is the total * 0.2"],
+      ["echo the total", "say the total"],
+      ['log "Done"', 'say "Done"'],
+      ["store the total as the price * 2", "the total is the price * 2"],
+      ["make the tax = the total * 0.2", "the tax is the total * 0.2"],
     ];
     for (const [src, rewrite] of cases) {
       const d = first(src);
@@ -54,14 +57,13 @@ describe("hints", () => {
     }
   });
 
-  it("shows how to write dates, spaced numbers and filters", () => {
+  it("shows how to write dates and filters", () => {
     expect(first("the due is 2026-05-04").message).toMatch(
       /write dates in quotes, like "2026-05-04"/,
     );
     expect(first("the due is 04/05/2026").message).toMatch(/looks like a date/);
     expect(first("the due is 4 May 2026").message).toMatch(/write dates in quotes/);
     expect(first("the due is May 4, 2026").message).toMatch(/write dates in quotes/);
-    expect(first("the total is 10 000").message).toMatch(/write 10000 or 10,000/);
     expect(first('say the orders with status "open"').message).toMatch(
       /to filter a list, write 'the orders whose status is "open"'/,
     );
