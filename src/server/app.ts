@@ -134,7 +134,11 @@ export async function buildApp(opts: AppOptions): Promise<PlainrunApp> {
   let uiPage: UiPage | undefined;
   const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
-    if (!path.startsWith("/api/") && request.method === "GET" && app.plainrunUi) {
+    if (
+      !path.startsWith("/api/") &&
+      (request.method === "GET" || request.method === "HEAD") &&
+      app.plainrunUi
+    ) {
       if (uiPage) return uiPage(request, reply);
     }
     // A known path with another method: 405 with Allow (OPTIONS: 204 with Allow, no CORS grant).

@@ -49,6 +49,7 @@ describe("plainrun serve and plainrun keys", () => {
     // The built web UI when there is one (npm ci builds it), else a page that links the docs.
     const built = existsSync(join(ROOT, "web/dist/index.html"));
     expect(await home.text()).toContain(built ? '<div id="root">' : 'href="/api/docs"');
+    expect((await fetch(`${server.url}/`, { method: "HEAD" })).status).toBe(200);
     const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
     expect((await fetch(`${server.url}/setup?token=${token}`)).status).toBe(200);
     // Without the printed token (or with a wrong one), an error page that says so.
