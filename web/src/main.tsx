@@ -9,6 +9,7 @@ import { LoginPage } from "./screens/login/LoginPage";
 import { ProcessesPage } from "./screens/processes/ProcessesPage";
 import { RunPage } from "./screens/run/RunPage";
 import { RunsPage } from "./screens/runs/RunsPage";
+import { SchedulePage } from "./screens/schedule/SchedulePage";
 import { SettingsPage } from "./screens/settings/SettingsPage";
 import { SetupPage } from "./screens/setup/SetupPage";
 import { TestSuitePage } from "./screens/testsuite/TestSuitePage";
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
       { path: "processes/:id/runs", element: <RunsPage /> },
       { path: "runs", element: <RunsPage /> },
       { path: "runs/:id", element: <RunPage /> },
+      { path: "schedules/:id", element: <SchedulePage /> },
       { path: "test-suite", element: <TestSuitePage /> },
       { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <RouteError notFound /> },

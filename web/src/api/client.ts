@@ -82,3 +82,14 @@ export async function ok<T>(
   }
   return data as T;
 }
+
+// Schedules' types come from their routes (whatever their components are named).
+type JsonOf<T> = T extends { content: { "application/json": infer B } } ? B : never;
+export type Schedule = JsonOf<paths["/api/v2/schedules/{id}"]["get"]["responses"][200]>;
+export type ScheduleSlot = JsonOf<
+  paths["/api/v2/schedules/{id}/slots"]["get"]["responses"][200]
+>["items"][number];
+export type ScheduleSpec = JsonOf<
+  NonNullable<paths["/api/v2/schedules/preview"]["post"]["requestBody"]>
+>;
+export type SchedulePreset = NonNullable<ScheduleSpec["preset"]>;

@@ -12,6 +12,7 @@ import { type CheckResult, diagnosticText, Editor } from "./Editor";
 import { EmailPanel } from "./EmailPanel";
 import { ProcessSettings } from "./ProcessSettings";
 import { RunForm } from "./RunForm";
+import { DisabledSchedules, SchedulesPanel } from "./SchedulesPanel";
 import { Versions } from "./Versions";
 
 export function ProcessPage() {
@@ -105,6 +106,7 @@ export function ProcessPage() {
         {dirty && " · unsaved changes"}
       </p>
       {p.description && <p>{p.description}</p>}
+      <DisabledSchedules processId={p.id} />
 
       <section className="card" aria-labelledby="h-source">
         <h2 id="h-source">Source</h2>
@@ -192,6 +194,7 @@ export function ProcessPage() {
           setNotice(`Restored into the draft.`);
         }}
       />
+      <SchedulesPanel process={p} />
       <EmailPanel process={p} />
       <ApiPanel process={p} />
     </>
