@@ -1,0 +1,131 @@
+// Schedules, in a browser against `plainrun serve --roles api,worker,scheduler`: a schedule
+// made from a preset on the process's page, its summary and next fire times as it is typed
+// and once saved, a run started by it appearing in its history (the link opens the run),
+// and Pause. Checked with axe, in the light and the dark theme.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../helpers/apiClient.ts";
+import {
+  ensureUiBuilt,
+  launchBrowser,
+  type ServeProcess,
+  screenshot,
+  startServe,
+} from "./browser.ts";
+import { Steps, WAIT } from "./steps.ts";
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, "../../bin/plainrun.js");
+// An every-minute schedule fires within a minute of its creation; the machine may be loaded.
+const FIRE_WAIT = { timeout: 150_000 };
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let steps: Steps;
+let api: ApiClient;
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  serve = await startServe(["--roles", "api,worker,scheduler"]);
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+  steps = new Steps(page, serve.url);
+  await steps.setUp(serve.setupUrl);
+  const { stdout } = await run(process.execPath, [
+    BIN,
+    "keys",
+    "create",
+    "journey",
+    "--data-dir",
+    serve.dataDir,
+  ]);
+  api = new ApiClient(serve.url, stdout.trimEnd().split("\n").at(-1) as string);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe("schedules, in the browser", { timeout: 300_000 }, () => {
+  it("create from a preset, see its summary and next times, a run from it, pause it", async () => {
+    await api.publish("nightly report", 'say "report for {the region}"\n');
+    await page.goto(`${serve.url}/processes/nightly report`);
+    await steps.heading("nightly report");
+    const panel = page.getByRole("region", { name: "Schedules" });
+
+    await panel.getByRole("button", { name: "New schedule" }).click();
+    const form = panel.getByRole("form", { name: "New schedule" });
+    // The browser's zone is the default; this journey says UTC.
+    await form.getByLabel("Time zone").selectOption("UTC");
+    await form.getByLabel("Repeats").selectOption({ label: "Daily" });
+    await form.getByLabel("At (hours:minutes)").fill("07:45");
+    const preview = form.getByRole("region", { name: "Preview" });
+    await preview.getByText(/07:45/).first().waitFor(WAIT);
+    const previewTimes = preview.getByRole("list", { name: "Next fire times (preview)" });
+    await expect.poll(() => previewTimes.getByRole("listitem").count(), WAIT).toBe(5);
+
+    // The preset the journey keeps: every minute. The summary follows the change.
+    await form.getByLabel("Repeats").selectOption({ label: "Every N minutes" });
+    await form.getByLabel("Every how many minutes").fill("1");
+    await preview
+      .getByText(/minute/i)
+      .first()
+      .waitFor(WAIT);
+    const summary = (await preview.locator("strong").textContent()) ?? "";
+    expect(summary).toMatch(/minute/i);
+    expect(summary).not.toMatch(/07:45/);
+    await expect.poll(() => previewTimes.getByRole("listitem").count(), WAIT).toBe(5);
+    await steps.check("schedule-form");
+
+    // Stored inputs: the Run form's fields, for the published version's input.
+    await form.getByLabel("region", { exact: true }).fill("EU");
+    await form.getByLabel("Name (optional: the summary by default)").fill("Minutely report");
+    await form.getByRole("button", { name: "Create schedule" }).click();
+    await panel.getByRole("status").getByText("Schedule “Minutely report” created.").waitFor(WAIT);
+
+    const item = panel.getByRole("listitem", { name: "Schedule Minutely report" });
+    await item.getByText(summary, { exact: true }).waitFor(WAIT);
+    const times = item.getByRole("list", { name: "Next fire times of Minutely report" });
+    await expect.poll(() => times.getByRole("listitem").count(), WAIT).toBe(5);
+    await item.getByText("Active").waitFor(WAIT);
+
+    // Its page: the history fills as it fires; the slot links to the run it started.
+    await item.getByRole("link", { name: "Minutely report" }).click();
+    await steps.heading("Minutely report");
+    await page.getByText("region").first().waitFor(WAIT);
+    const history = page.getByRole("region", { name: "History" });
+    const runLink = history.getByRole("link", { name: /^Run of / }).first();
+    await runLink.waitFor(FIRE_WAIT);
+    await history.getByText("Fired").first().waitFor(WAIT);
+    await steps.check("schedule-page");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await screenshot(page, "schedule-page-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+
+    await runLink.click();
+    await steps.heading(/^Run /);
+    await page.getByText("report for EU").first().waitFor(WAIT);
+    await page.goBack();
+    await steps.heading("Minutely report");
+
+    // Pause: no next fire times, and the process page says Paused.
+    await page.getByRole("button", { name: "Pause schedule Minutely report" }).click();
+    await page.getByRole("button", { name: "Resume schedule Minutely report" }).waitFor(WAIT);
+    await page.getByText("No upcoming fire times.").waitFor(WAIT);
+    await page.getByRole("link", { name: "nightly report" }).click();
+    await steps.heading("nightly report");
+    await item.getByText("Paused").waitFor(WAIT);
+    await item.getByText("No upcoming fire times.").waitFor(WAIT);
+    await steps.check("process-schedules");
+    const stored = await api.call<{ items: { enabled: boolean }[] }>(
+      "GET",
+      "/processes/nightly report/schedules",
+    );
+    expect(stored.items.map((s) => s.enabled)).toEqual([false]);
+  });
+});
