@@ -1,11 +1,13 @@
 // `plainrun schedules …` on a data directory, as a person runs them: preview, create (and
-// its refusals), list, update, pause, resume, history, delete; usage errors exit 2 with one
-// sentence, refusals exit 1 with why.
+// its refusals), list, update, pause, resume, history (with a slot a real server's scheduler
+// fired), delete; usage errors exit 2 with one sentence, refusals exit 1 with why.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliResult, plainrun } from "../helpers/cli.ts";
+import { until } from "../helpers/engines.ts";
+import { serve } from "../helpers/serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "plainrun-schedules-cli-"));
 const store = ["--data-dir", dir];
@@ -158,5 +160,45 @@ describe("plainrun schedules", { timeout: 120_000 }, () => {
     const gone = await cli("schedules", "pause", s.id);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/^plainrun: .*schedule/i);
+  });
+
+  it("shows the history: a slot a server's scheduler fired, with its run", async () => {
+    await process("tick", 'say "tick"\n');
+    const s = await json<Schedule>(
+      "schedules",
+      "create",
+      "tick",
+      "--cron",
+      "* * * * * *",
+      "--timezone",
+      "UTC",
+    );
+    const server = await serve(["--data-dir", dir, "--roles", "api,scheduler,worker"]);
+    try {
+      // The history, as a person re-runs the command, until a slot has fired.
+      type Page = { items: { status: string; run_id: string | null }[] };
+      const fired = await until(
+        async () => {
+          const page = await json<Page>("schedules", "history", s.id);
+          return page.items.find((x) => x.status === "fired" && x.run_id);
+        },
+        60_000,
+        500,
+      );
+      const run = await json<{ trigger: string; trigger_details: Record<string, unknown> }>(
+        "runs",
+        "show",
+        fired.run_id as string,
+      );
+      expect(run.trigger).toBe("schedule");
+      expect(run.trigger_details.schedule_id).toBe(s.id);
+      const text = await cli("schedules", "history", s.id);
+      expect(text.stdout).toMatch(/^DUE +STATUS +RUN/);
+      expect(text.stdout).toContain(fired.run_id as string);
+    } finally {
+      await cli("schedules", "pause", s.id);
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
   });
 });
