@@ -313,7 +313,11 @@ export class SuiteService {
       await this.execute(row, progress, starred, concurrency, active, (w) => {
         wake = w;
       });
-    })().finally(() => this.active.delete(row.id));
+    })()
+      // execute() ends the suite run on its own errors; a store gone before it began leaves
+      // the suite run to recovery elsewhere (its heartbeat goes stale), never unhandled.
+      .catch(() => {})
+      .finally(() => this.active.delete(row.id));
     this.active.set(row.id, active);
   }
 
