@@ -146,6 +146,11 @@ export function explainArith(
       );
     }
   }
+  // A duration with a text that is no date: the text was meant as one (`the start + 3 days`).
+  if (isDuration(a) || isDuration(b)) {
+    const text = [a, b].find((v): v is string => typeof v === "string" && !asDateLike(v));
+    if (text !== undefined) return new RunError(`${err.message}: ${notADate(text)}`);
+  }
   const date = asDateLike(a);
   const n = toDecimalOrNull(b);
   if (date && n !== null && typeof b !== "string") {

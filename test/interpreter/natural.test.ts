@@ -117,6 +117,9 @@ describe("dates as people write them", () => {
       /"soon" is not a date: write dates like "2026-05-04", "4 May 2026"/,
     );
     await fails('if the due is before "01/02/2026" then say 1', /ambiguous/, start);
+    // A duration added to a text that is no date says so too (it said: '+' adds numbers).
+    await fails('say "soon" + 3 days', /the text "soon": "soon" is not a date: write dates like/);
+    await fails('say 2 weeks + "the 5th"', /"the 5th" is not a date: write dates like/);
   });
 });
 
