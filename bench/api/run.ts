@@ -10,13 +10,15 @@
  * publishes a one-statement process through the API, then runs autocannon (in this
  * process) with N connections POSTing /api/v2/runs for the given seconds, `--reps` times
  * (after a warm-up). Per repetition: accepted runs/s (2xx answers / duration), p50/p99
- * latency, non-2xx and errors, and the runs the workers finished meanwhile (read from the
- * store file). The last line is one JSON object with every figure.
+ * latency, non-2xx and errors, the runs the workers finished meanwhile (read from the
+ * store file), and the server process's CPU (all threads) per accepted run, which load moves
+ * far less than the wall-clock figures. The last line is one JSON object with every figure.
  */
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { countRunsByStatus, openStore } from "../../src/store/index.ts";
 import { numberArg } from "../lib/args.ts";
+import { cpuSeconds } from "../lib/cpu.ts";
 import { startServeChild } from "../lib/serve.ts";
 import { formatSpread, round, spread } from "../lib/stats.ts";
 
@@ -35,6 +37,8 @@ interface Rep {
   non2xx: number;
   errors: number;
   finished_per_s: number;
+  /** The server process's CPU (all threads: API and executors) per accepted run. */
+  cpu_us_per_run: number;
 }
 
 async function main() {
@@ -75,8 +79,11 @@ async function main() {
     const results: Rep[] = [];
     for (let i = 0; i < reps; i++) {
       const before = await finished();
+      const cpu0 = cpuSeconds(server.child.pid as number);
       const r = await fire(seconds);
+      // The runs accepted meanwhile are finished by now (or nearly: runs_by_status says).
       const after = await finished();
+      const cpu = cpuSeconds(server.child.pid as number) - cpu0;
       const duration = r.duration || seconds;
       const rep: Rep = {
         accepted_per_s: r["2xx"] / duration,
@@ -85,10 +92,11 @@ async function main() {
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
         finished_per_s: (after - before) / duration,
+        cpu_us_per_run: Math.round((cpu * 1e6) / Math.max(1, r["2xx"])),
       };
       results.push(rep);
       console.log(
-        `  rep ${i + 1}: ${rep.accepted_per_s.toFixed(0)} runs/s accepted, p50 ${rep.p50_ms} ms, p99 ${rep.p99_ms} ms, non-2xx ${rep.non2xx}, errors ${rep.errors}; workers finished ${rep.finished_per_s.toFixed(0)} runs/s`,
+        `  rep ${i + 1}: ${rep.accepted_per_s.toFixed(0)} runs/s accepted, p50 ${rep.p50_ms} ms, p99 ${rep.p99_ms} ms, non-2xx ${rep.non2xx}, errors ${rep.errors}; workers finished ${rep.finished_per_s.toFixed(0)} runs/s; server CPU ${rep.cpu_us_per_run} µs per run`,
       );
     }
     const counts = await countRunsByStatus(store.db);
@@ -96,9 +104,11 @@ async function main() {
     const acc = spread(results.map((r) => r.accepted_per_s));
     const p99 = spread(results.map((r) => r.p99_ms));
     const fin = spread(results.map((r) => r.finished_per_s));
+    const cpu = spread(results.map((r) => r.cpu_us_per_run));
     console.log(`accepted runs/s: ${formatSpread(acc)}   (median (min–max))`);
     console.log(`p99 latency ms:  ${formatSpread(p99, 1)}`);
     console.log(`finished runs/s: ${formatSpread(fin)}   (workers, same process as the API)`);
+    console.log(`server CPU µs per accepted run: ${formatSpread(cpu)}   (all threads)`);
     const target = acc.median >= 5000 && p99.median <= 25;
     console.log(`target (>= 5000 runs/s, p99 <= 25 ms): ${target ? "met" : "NOT met"}`);
     console.log(
@@ -122,6 +132,7 @@ async function main() {
           min: round(fin.min, 0),
           max: round(fin.max, 0),
         },
+        server_cpu_us_per_run: { median: cpu.median, min: cpu.min, max: cpu.max },
         non2xx: results.reduce((a, r) => a + r.non2xx, 0),
         errors: results.reduce((a, r) => a + r.errors, 0),
         runs_by_status: counts,
