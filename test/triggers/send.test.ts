@@ -93,6 +93,9 @@ describe.each(dialects)("a process sends email on %s", (dialect) => {
     const { published } = await rig.addresses.get("forwarder");
     const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(3000)]);
     const binary = randomBytes(2048);
+    const notices: Array<{ runId: string; seq: number }> = [];
+    const off = engine.bus.onAnyRun((n) => notices.push(n));
+    extra.push(async () => off());
     const sent = await rig.send({
       to: published,
       subject: "Zoë's invoices",
@@ -140,6 +143,10 @@ describe.each(dialects)("a process sends email on %s", (dialect) => {
     expect(events.filter((e) => e.type === "email")).toEqual([
       expect.objectContaining({ data: expect.objectContaining({ status: "sent" }) }),
     ]);
+    // Each commit is told to the bus once (by the group commit), up to the run's last event.
+    const seqs = notices.filter((n) => n.runId === id).map((n) => n.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.max(...seqs)).toBe(events[events.length - 1]?.seq);
   });
 
   it("a relay that answers 550 fails the run with that answer on the statement's line", async () => {
