@@ -61,7 +61,8 @@ export {
 export { insertEvents, listEvents, type NewEvent, numberEvents } from "./queries/runEvents.ts";
 export { indexRunSearch, pgSearchIndexed, SEARCH_BATCH } from "./queries/runSearch.ts";
 export {
-  advanceSchedule,
+  type Advance,
+  advanceSchedules,
   countSchedules,
   deleteSchedule,
   dueSchedules,

@@ -11,7 +11,7 @@
 // many earlier ones it stands for).
 import type { Json } from "../../interpreter/types.ts";
 import {
-  advanceSchedule,
+  advanceSchedules,
   type Db,
   dueSchedules,
   findProcess,
@@ -180,7 +180,7 @@ export async function fireDue(
     }
     d.fire = keep;
   }
-  // Lock order by id, so two processes' passes never wait on each other in a cycle.
+  // In id order (the rows are locked in that order).
   decisions.sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
   const out = await deps.group.submit(PHASE_INSERT, async (trx, ctx) => {
     const r: FireResult = { fired: 0, skipped: 0, runs: [], more: result.more };
@@ -188,14 +188,23 @@ export async function fireDue(
     const slots: ScheduleSlotRow[] = [];
     const toStart: Array<{ d: Decision; dueAt: number; run: PreparedRun }> = [];
     const recordedAt = Date.now();
+    const won = await advanceSchedules(
+      trx,
+      deps.store.dialect.lockRows,
+      decisions.map((d) => {
+        const lastFire = d.fire.at(-1);
+        const lastRun =
+          lastFire === undefined ? undefined : prepared.get(`${d.row.id}|${lastFire}`);
+        return {
+          id: d.row.id,
+          expected: Number(d.row.next_due_at),
+          next: d.next,
+          lastRunId: lastRun?.id ?? null,
+        };
+      }),
+    );
     for (const d of decisions) {
-      const lastFire = d.fire.at(-1);
-      const lastRun = lastFire === undefined ? undefined : prepared.get(`${d.row.id}|${lastFire}`);
-      const won = await advanceSchedule(trx, d.row.id, Number(d.row.next_due_at), {
-        next_due_at: d.next,
-        ...(lastRun ? { last_run_id: lastRun.id } : {}),
-      });
-      if (!won) continue;
+      if (!won.has(d.row.id)) continue;
       for (const s of d.skip) {
         slots.push({
           schedule_id: d.row.id,

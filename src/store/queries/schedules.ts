@@ -1,6 +1,7 @@
 // Schedules and their slots. The scheduler reads the due ones (an index on enabled,
 // next_due_at), advances each with a guarded update (only the writer that read the same
 // next_due_at moves it), and records each slot once (primary key schedule_id, due_at).
+import { sql } from "kysely";
 import type { ScheduleRow, ScheduleSlotRow } from "../schema.ts";
 import type { Db } from "./db.ts";
 
@@ -73,24 +74,49 @@ export async function earliestDue(db: Db): Promise<number | null> {
   return r?.t === null || r?.t === undefined ? null : Number(r.t);
 }
 
+export interface Advance {
+  id: string;
+  /** The next_due_at this writer read. */
+  expected: number;
+  next: number | null;
+  /** The run of the last slot fired now (null: keep the one stored). */
+  lastRunId: string | null;
+}
+
 /**
- * Moves a schedule past the slots just handled, if it still stands where this writer read
- * it (next_due_at and enabled unchanged); false when another writer moved it first.
+ * Moves schedules past the slots just handled, each only if it still stands where this
+ * writer read it (next_due_at and enabled unchanged), in two statements: the rows are locked first, skipping
+ * those another writer holds (PostgreSQL; `lockRows` is the dialect's clause), so two
+ * schedulers never wait on each other; answers the ids this writer moved.
  */
-export async function advanceSchedule(
+export async function advanceSchedules(
   db: Db,
-  id: string,
-  expectedNext: number,
-  patch: { next_due_at: number | null; last_run_id?: string | null },
-): Promise<boolean> {
-  const r = await db
-    .updateTable("schedules")
-    .set(patch)
-    .where("id", "=", id)
-    .where("next_due_at", "=", expectedNext)
-    .where("enabled", "=", 1)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  lockRows: string,
+  rows: readonly Advance[],
+): Promise<Set<string>> {
+  const won = new Set<string>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const locked = await sql<{ id: string }>`select id from schedules where id in (${sql.join(
+      part.map((r) => r.id),
+    )}) order by id${sql.raw(lockRows)}`.execute(db);
+    const ids = new Set(locked.rows.map((r) => r.id));
+    const take = part.filter((r) => ids.has(r.id));
+    if (take.length === 0) continue;
+    const values = sql.join(
+      take.map(
+        (r) =>
+          sql`(cast(${r.id} as text), cast(${r.expected} as bigint), cast(${r.next} as bigint), cast(${r.lastRunId} as text))`,
+      ),
+    );
+    const moved = await sql<{ id: string }>`update schedules set next_due_at = v.column3,
+      last_run_id = coalesce(v.column4, schedules.last_run_id)
+      from (values ${values}) as v
+      where schedules.id = v.column1 and schedules.next_due_at = v.column2 and schedules.enabled = 1
+      returning schedules.id`.execute(db);
+    for (const m of moved.rows) won.add(m.id);
+  }
+  return won;
 }
 
 /** Records slots; answers the keys that were new (a slot recorded before is left as it is). */
