@@ -120,6 +120,33 @@ describe.each(dialects)("schedules on %s", (dialect) => {
     expect((await engine.schedules.get(s.id)).next[0]).toBe("2026-06-01T14:00:00.000Z");
   });
 
+  it("a scheduler a few seconds late (a busy moment, not an outage) fires every slot", async () => {
+    const p = await published("late", "the total is 1 + 1");
+    const s = await engine.schedules.create(p.name, { cron: "* * * * * *", timezone: "UTC" });
+    now += 5_000;
+    expect(await engine.schedules.fireDue()).toMatchObject({ fired: 5, skipped: 0 });
+    expect((await engine.schedules.slots(s.id)).items.every((x) => x.status === "fired")).toBe(
+      true,
+    );
+  });
+
+  it("a long outage of an every-second schedule: one run, at most 100 skipped rows, bounded work", async () => {
+    const p = await published("busy", "the total is 1 + 1");
+    const s = await engine.schedules.create(p.name, { cron: "* * * * * *", timezone: "UTC" });
+    now += 2 * 86_400_000;
+    const r = await engine.schedules.fireDue();
+    expect(r.fired).toBe(1);
+    expect(r.skipped).toBe(100);
+    const page = await engine.schedules.slots(s.id, { limit: 200 });
+    expect(page.items).toHaveLength(101);
+    expect(page.items.at(-1)?.reason).toBe(
+      "missed while the server was down (earlier missed slots are not listed)",
+    );
+    expect((await engine.schedules.get(s.id)).next[0]).toBe(
+      new Date(Math.floor(now / 1000) * 1000 + 1000).toISOString(),
+    );
+  });
+
   it("pause stops firing (no next times); resume starts from now, not from the paused slots", async () => {
     const p = await published("minutely", "the total is 1 + 1");
     const s = await engine.schedules.create(p.name, { cron: "* * * * *", timezone: "UTC" });

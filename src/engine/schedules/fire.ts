@@ -5,10 +5,10 @@
 // stores the runs of the fired ones on the published version current at their due time.
 // So any number of scheduler processes on one database fire each slot exactly once.
 //
-// Lateness and downtime: slots at most `graceMs` late all fire (a busy moment loses none);
-// of older ones (the server was down) only the most recent fires, if nothing newer does,
+// Lateness and downtime: when every slot due is at most `graceMs` late, all fire (a busy
+// moment loses none); when one is older (the server was down), only the most recent fires
 // and the rest are recorded skipped (at most MAX_SKIPPED_ROWS rows, the oldest saying how
-// many earlier ones it stands for).
+// it stands for earlier ones too).
 import type { Json } from "../../interpreter/types.ts";
 import {
   advanceSchedules,
@@ -40,7 +40,7 @@ export interface FireDeps {
 }
 
 export interface FireOptions {
-  /** Slots at most this late all fire (default 30 s). */
+  /** A backlog whose oldest slot is at most this late all fires (default 30 s); older is an outage. */
   graceMs?: number;
   /** Schedules handled per pass (default 500; the caller loops while `more`). */
   batch?: number;
@@ -81,7 +81,7 @@ function slotsUpTo(
   while (t !== null && t <= now && (ends === null || t <= ends)) {
     due.push(t);
     if (due.length > MAX_SLOTS_SCANNED) {
-      // A long outage of a frequent schedule: keep the latest ones, count the rest roughly.
+      // A long outage of a frequent schedule: keep the latest ones only.
       due.splice(0, due.length - MAX_SKIPPED_ROWS);
       unlisted += MAX_SLOTS_SCANNED - MAX_SKIPPED_ROWS + 1;
       // Jump ahead: the slots of the last stretch before now.
@@ -100,8 +100,9 @@ function slotsUpTo(
 function decide(row: ScheduleRow, now: number, graceMs: number): Decision {
   const plan = compileCron(row.cron);
   const { due, next, unlisted } = slotsUpTo(row, plan, now);
-  const recent = due.filter((d) => now - d <= graceMs);
-  const fire = recent.length > 0 ? recent : due.slice(-1);
+  // A backlog within the grace is a busy moment: all of it fires. One older is an outage.
+  const first = due[0];
+  const fire = first !== undefined && now - first <= graceMs ? due : due.slice(-1);
   const fireSet = new Set(fire);
   const missed = due.filter((d) => !fireSet.has(d));
   const kept = missed.slice(-MAX_SKIPPED_ROWS);
@@ -110,7 +111,7 @@ function decide(row: ScheduleRow, now: number, graceMs: number): Decision {
     dueAt,
     reason:
       i === 0 && dropped > 0
-        ? `${MISSED_REASON} (with about ${dropped} earlier slots not listed)`
+        ? `${MISSED_REASON} (earlier missed slots are not listed)`
         : MISSED_REASON,
   }));
   const fired = fire.slice(-MAX_FIRED_PER_PASS);

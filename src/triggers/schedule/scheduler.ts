@@ -20,7 +20,7 @@ export interface SchedulerOptions {
   clock?: SchedulerClock;
   /** The longest sleep (default 1000 ms): how soon another process's new schedule is seen. */
   maxSleepMs?: number;
-  /** Slots at most this late all fire (default 30 s; see engine/schedules/fire.ts). */
+  /** A backlog at most this late all fires (default 30 s; see engine/schedules/fire.ts). */
   graceMs?: number;
   logger?: { error(obj: unknown, msg?: string): void };
   /** Told after each pass that fired or skipped something. */
