@@ -102,6 +102,38 @@ describe.each(["sqlite", "postgres"] as const)("schedule routes on %s", (dialect
     expect(gone.body.detail).toBe(`No schedule with id "${id}".`);
   });
 
+  it("publishing a version that needs a new input turns the schedule off, saying why", async () => {
+    await s.api("POST", "/api/v2/processes", {
+      name: "report",
+      source: "the total is the price * 2",
+    });
+    await s.api("POST", "/api/v2/processes/report/publish");
+    const made = await s.api("POST", "/api/v2/processes/report/schedules", {
+      preset: { kind: "daily", time: "07:00" },
+      timezone: "UTC",
+      inputs: { price: 1 },
+    });
+    expect(made.status).toBe(201);
+    await s.api("PATCH", "/api/v2/processes/report", {
+      source: "the total is the price * the region",
+    });
+    expect((await s.api("POST", "/api/v2/processes/report/publish")).status).toBe(201);
+    const [off] = (await s.api("GET", "/api/v2/processes/report/schedules")).body.items;
+    expect(off).toMatchObject({
+      enabled: false,
+      next: [],
+      disabled_reason: "Version 2 needs the input 'region', which this schedule does not store.",
+    });
+    const resume = await s.api("POST", `/api/v2/schedules/${made.body.id}/resume`);
+    expect(resume.status).toBe(422);
+    expect(resume.body.detail).toContain("needs the input 'region'");
+    const fixed = await s.api("PATCH", `/api/v2/schedules/${made.body.id}`, {
+      inputs: { price: 1, region: 3 },
+      enabled: true,
+    });
+    expect(fixed.body).toMatchObject({ enabled: true, disabled_reason: null });
+  });
+
   it("refuses a never-published process (409), missing inputs (422), bad fields (422)", async () => {
     const draft = await s.api("POST", "/api/v2/processes/draft/schedules", {
       cron: "0 9 * * *",
