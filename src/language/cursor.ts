@@ -40,6 +40,24 @@ const NO_STOPS: ReadonlySet<string> = new Set();
 
 const MONTH_WORDS = new Set([...MONTHS, ...MONTHS.map((m) => m.slice(0, 3))]);
 
+/** `10 000`: a number written with a space for thousands, and its rewrite. */
+function spacedNumber(
+  tokens: readonly Token[],
+  index: number,
+): { words: string; hint: string; rewrite: string } | null {
+  const t = tokens[index]!;
+  const prev = tokens[index - 1];
+  if (t.kind !== "number" || prev?.kind !== "number" || !/^\d{3}(?:\.\d+)?$/.test(t.text))
+    return null;
+  if (!/^\d{1,3}$/.test(prev.text)) return null;
+  const rewrite = `${prev.text},${t.text}`;
+  return {
+    words: `${prev.text} ${t.text}`,
+    hint: `write ${prev.text}${t.text} or ${rewrite} (a number has no spaces)`,
+    rewrite,
+  };
+}
+
 /** A whole-phrase hint for the unexpected token at `index`: a date without quotes, or WORD_HINTS. */
 function hintAt(tokens: readonly Token[], index: number): string | undefined {
   const t = tokens[index]!;
@@ -263,6 +281,16 @@ export class Cursor {
     let message = expected
       ? `I expected ${expected} but found '${clip(words, 60)}'`
       : `I don't understand '${clip(words, 60)}' here`;
+    const spaced = spacedNumber(this.tokens, index);
+    if (spaced) {
+      const prev = this.tokens[index - 1]!;
+      throw new ParseError(
+        `'${spaced.words}' is not a number: ${spaced.hint}`,
+        spanOf(prev, t),
+        spaced.words,
+        spaced.rewrite,
+      );
+    }
     const hint = hintAt(this.tokens, index);
     if (hint) message += `: ${hint}`;
     else if (suggestion) message += `. Did you mean '${suggestion}'?`;

@@ -42,11 +42,9 @@ const APOSTROPHES = new Set(["'", "\u2018", "\u2019"]);
 const SPACES = new Set([" ", "\t", "\u00a0", "\r"]);
 const WORD_RE = /[\p{L}_][\p{L}\p{M}\p{N}_]*(?:-[\p{L}_][\p{L}\p{M}\p{N}_]*)*/uy;
 const WORD_CHAR_RE = /[\p{L}\p{M}\p{N}_]/u;
-// A comma, or a space, followed by exactly three digits belongs to the number (1,250,
-// 12 500); see phrasings.ts NUMBER_RULES.
-const DIGITS_RE =
-  /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
-const GROUP_SEPARATORS_RE = /[, \u00a0\u2009\u202f]/g;
+// A comma followed by exactly three digits belongs to the number (1,250); see phrasings.ts.
+// A space does not: two numbers side by side are a call's two arguments (`resize 100 200`).
+const DIGITS_RE = /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?/y;
 const AMBIGUOUS_COMMA_RE = /(?:,\d+(?:\.\d+)?)+/y;
 /** `2026-05-04` or `04/05/2026` without quotes would be arithmetic. */
 const UNQUOTED_DATE_RE = /\d{4}-\d{2}-\d{2}(?![\d])|\d{1,2}\/\d{1,2}\/\d{4}(?![\d])/y;
@@ -248,8 +246,7 @@ class Lexer {
       const comma = AMBIGUOUS_COMMA_RE.exec(src);
       if (comma) this.ambiguousComma(start, pos, digits[0], comma[0]);
     }
-    const d = digits[0];
-    let canonical = d.length > 3 && /\D/.test(d) ? d.replace(GROUP_SEPARATORS_RE, "") : d;
+    let canonical = digits[0].includes(",") ? digits[0].replace(/,/g, "") : digits[0];
     // What may follow: `%` / `percent`, a currency symbol, or a currency code.
     let next = pos;
     while (src[next] === " ") next++;
@@ -277,7 +274,7 @@ class Lexer {
   ambiguousComma(start: number, end: number, before: string, rest: string): never {
     const parts = rest.split(",").slice(1);
     const whole = `${before}${rest}`;
-    const plain = before.replace(GROUP_SEPARATORS_RE, "");
+    const plain = before.replace(/,/g, "");
     const rewrites = [`${[plain, ...parts].join(", ")} (with a space) for a list`];
     const after = parts[0]!;
     if (parts.length === 1 && !before.includes(".") && !after.includes(".")) {

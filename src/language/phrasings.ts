@@ -71,11 +71,11 @@ export const COUNT_ADVERBS: Readonly<Record<string, number>> = { once: 1, twice:
  * How numbers may be written, for messages and docs. The comma rule: a comma followed
  * by exactly three digits belongs to the number (`1,250` is 1250); any other comma
  * between digits (`12,50`, `1,2345`, `1,2,3`) is ambiguous and refused with a hint. A
- * space between groups of three digits separates thousands too (`12 500`, `1 000 000`):
- * two numbers side by side mean nothing else.
+ * space is no separator: `resize 100 200` calls a procedure with two numbers, so
+ * `12 500` where one value belongs is refused with the rewrite `12,500`.
  */
 export const NUMBER_RULES: readonly string[] = [
-  "thousands separators: `1,250`, `$3,400.50`, `12 500` (a comma or a space followed by exactly three digits belongs to the number)",
+  "thousands separators: `1,250`, `$3,400.50` (a comma followed by exactly three digits belongs to the number; `12 500` is refused with the rewrite, since two numbers side by side are a call's two arguments)",
   "currency symbols before or after: `$12`, `€80`, `£12.5`, `¥3000`, `80€`",
   "currency codes before or after: `250 USD`, `EUR 40`",
   "percentages: `12%`, `7.5 percent`; `12% of the subtotal` is 0.12 times the subtotal",

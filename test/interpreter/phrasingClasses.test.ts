@@ -2,7 +2,7 @@
 // errors: rounding up, down and to a step; `neither … nor`; relative dates (`this
 // Friday`, `next month`, `the end of next month`, `in 3 days`); inserting into a list at
 // a position; then the phrasings moved into the table: verb synonyms (`display`,
-// `return`, `calculate … as`), sort orders, list edges, and spaced thousands. Every
+// `return`, `calculate … as`), sort orders, list edges, and numbers side by side. Every
 // sentence also prints back to text that parses to the same tree.
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/interpreter/index.ts";
@@ -378,22 +378,24 @@ describe("sort orders and list edges from the table", () => {
   });
 });
 
-describe("thousands written with spaces", () => {
-  it("reads a space followed by exactly three digits as part of the number", async () => {
-    await says([
-      ["12 500", "12500"],
-      ["1 000 000 + 1", "1000001"],
-      ["$12 500.50", "12500.5"],
-      ["€1 250 + 250 EUR", "1500"],
-      ['(1 000, 2 000) joined with ";"', "1000;2000"],
-      ["10% of 12 500", "1250"],
-    ]);
+describe("numbers side by side", () => {
+  it("are a call's two arguments, so a space is no thousands separator", async () => {
+    const r = await run(
+      ["to resize a width a height", '  say "{the width} x {the height}"', "resize 100 200"].join(
+        "\n",
+      ),
+    );
+    expect(r.error).toBeNull();
+    expect(r.log).toEqual(["100 x 200"]);
   });
 
-  it("refuses numbers side by side that are no groups of three, and a comma after spaced groups", () => {
-    for (const src of ["say 12 50", "say 1 2345", "say 12 500,5"]) {
-      expect(parse(src).diagnostics.length, src).toBe(1);
+  it("where one value belongs, are refused with the rewrite", () => {
+    for (const [src, rewrite] of [
+      ["the budget is 12 500", "12,500"],
+      ["say 1 000 + 1", "1,000"],
+    ]) {
+      const d = parse(src!).diagnostics[0];
+      expect({ src, suggestion: d?.suggestion }).toEqual({ src, suggestion: rewrite });
     }
-    expect(parse("say 12 500,5").diagnostics[0]?.message).toMatch(/ambiguous/);
   });
 });

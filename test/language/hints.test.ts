@@ -57,13 +57,14 @@ describe("hints", () => {
     }
   });
 
-  it("shows how to write dates and filters", () => {
+  it("shows how to write dates, spaced numbers and filters", () => {
     expect(first("the due is 2026-05-04").message).toMatch(
       /write dates in quotes, like "2026-05-04"/,
     );
     expect(first("the due is 04/05/2026").message).toMatch(/looks like a date/);
     expect(first("the due is 4 May 2026").message).toMatch(/write dates in quotes/);
     expect(first("the due is May 4, 2026").message).toMatch(/write dates in quotes/);
+    expect(first("the total is 10 000").message).toMatch(/write 10000 or 10,000/);
     expect(first('say the orders with status "open"').message).toMatch(
       /to filter a list, write 'the orders whose status is "open"'/,
     );
