@@ -1,7 +1,8 @@
 // Schedules, in a browser against `plainrun serve --roles api,worker,scheduler`: a schedule
 // made from a preset on the process's page, its summary and next fire times as it is typed
 // and once saved, a run started by it appearing in its history (the link opens the run),
-// and Pause. Checked with axe, in the light and the dark theme.
+// Pause, and why it is off once a new version needs an input it lacks. Checked with axe, in
+// the light and the dark theme.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -127,5 +128,23 @@ describe("schedules, in the browser", { timeout: 300_000 }, () => {
       "/processes/nightly report/schedules",
     );
     expect(stored.items.map((s) => s.enabled)).toEqual([false]);
+
+    // Resumed, then a version that needs an input it does not store: the process page and
+    // the schedule say why it is off.
+    await item.getByRole("button", { name: "Resume schedule Minutely report" }).click();
+    await item.getByText("Active").waitFor(WAIT);
+    await api.call("PATCH", "/processes/nightly report", {
+      source: 'say "report for {the region} on {the day}"\n',
+    });
+    await api.call("POST", "/processes/nightly report/publish");
+    await page.reload();
+    await steps.heading("nightly report");
+    const why = /Schedule “Minutely report” is disabled: Version 2 needs the input 'day'/;
+    await page.getByRole("status").getByText(why).waitFor(WAIT);
+    await item.getByText("Disabled", { exact: true }).waitFor(WAIT);
+    await steps.check("process-schedule-disabled");
+    await item.getByRole("link", { name: "Minutely report" }).click();
+    await steps.heading("Minutely report");
+    await page.getByText(why).waitFor(WAIT);
   });
 });
