@@ -144,6 +144,29 @@ describe("plainrun schedules", { timeout: 120_000 }, () => {
     const renamed = await json<Schedule>("schedules", "update", s.id, "--name", "Weekly report");
     expect(renamed.name).toBe("Weekly report");
     expect(renamed.inputs).toEqual({ region: "EU" });
+    const later = await json<Schedule & { starts_at: string | null }>(
+      "schedules",
+      "update",
+      s.id,
+      "--starts",
+      "2030-01-06T00:00:00Z",
+    );
+    expect(later.starts_at).toBe("2030-01-06T00:00:00.000Z");
+    expect(later.next[0]! >= "2030-01-06").toBe(true);
+    const now = await json<Schedule & { starts_at: string | null }>(
+      "schedules",
+      "update",
+      s.id,
+      "--starts",
+      "none",
+    );
+    expect(now.starts_at).toBeNull();
+    expect(now.next[0]! < "2030").toBe(true);
+    oneSentence(
+      await cli("schedules", "update", s.id, "--ends", "someday"),
+      2,
+      /"someday" is not a date/,
+    );
 
     const paused = await json<Schedule>("schedules", "pause", s.id);
     expect(paused.enabled).toBe(false);
