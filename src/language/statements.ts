@@ -684,24 +684,21 @@ export function parseStatement(c: Cursor, node: LineNode, ctx: StmtContext): Stm
       return { kind: "repeat", times, body: indentedBody(node, ctx, "the steps to repeat"), span };
     }
     case "add":
-    case "subtract": {
-      const value = means === "subtract" ? valueBeforeFrom(c) : parseExpr(c);
-      c.expectWord(means === "add" ? "to" : "from");
-      const target = parseTarget(c);
-      expectEnd(c);
-      return simple0(node, ctx, {
-        kind: "update",
-        op: means,
-        target,
-        value,
-        span: spanOf(start, c.last()),
-      });
-    }
+    case "subtract":
     case "multiply":
     case "divide": {
-      const target = parseTarget(c);
-      c.expectWord("by");
-      const value = parseExpr(c);
+      // `add V to T`, `subtract V from T`; `multiply T by V`, `divide T by V`.
+      let target: ReturnType<typeof parseTarget>;
+      let value: ReturnType<typeof parseExpr>;
+      if (means === "add" || means === "subtract") {
+        value = means === "subtract" ? valueBeforeFrom(c) : parseExpr(c);
+        c.expectWord(means === "add" ? "to" : "from");
+        target = parseTarget(c);
+      } else {
+        target = parseTarget(c);
+        c.expectWord("by");
+        value = parseExpr(c);
+      }
       expectEnd(c);
       return simple0(node, ctx, {
         kind: "update",

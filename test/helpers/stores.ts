@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { insertProcess, insertSource, openStore, type Store } from "../../src/store/index.ts";
 
 export const PG_URL = process.env.PLAINRUN_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -69,4 +69,23 @@ export async function createTestStore(dialect: TestDialect): Promise<TestStore> 
       }
     },
   };
+}
+
+/** Stores the one-line published process "P" (id `p1`) that store-level run tests attach runs to. */
+export async function insertPlainProcess(store: Store): Promise<void> {
+  await insertSource(store.db, { hash: "h", source: "say 1", inputs: "[]", created_at: 1 });
+  await insertProcess(store.db, {
+    id: "p1",
+    name: "P",
+    description: "",
+    draft_source: "say 1",
+    draft_hash: "h",
+    draft_inputs: "[]",
+    published_hash: "h",
+    settings: "{}",
+    starred_outputs: "[]",
+    latest_version: 1,
+    created_at: 1,
+    updated_at: 1,
+  });
 }

@@ -5,15 +5,13 @@ import { type Kysely, sql } from "kysely";
 import { v7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  insertProcess,
   insertRuns,
-  insertSource,
   listRuns,
   type NewRunRow,
   newRunRow,
   pgSearchIndexed,
 } from "../../src/store/index.ts";
-import { createTestStore, type TestStore } from "../helpers/stores.ts";
+import { createTestStore, insertPlainProcess, type TestStore } from "../helpers/stores.ts";
 
 const RUNS = 20_000;
 
@@ -24,21 +22,7 @@ describe("runs text search on postgres (pg_trgm)", () => {
   beforeAll(async () => {
     t = await createTestStore("postgres");
     const db = t.store.db;
-    await insertSource(db, { hash: "h", source: "say 1", inputs: "[]", created_at: 1 });
-    await insertProcess(db, {
-      id: "p1",
-      name: "P",
-      description: "",
-      draft_source: "say 1",
-      draft_hash: "h",
-      draft_inputs: "[]",
-      published_hash: "h",
-      settings: "{}",
-      starred_outputs: "[]",
-      latest_version: 1,
-      created_at: 1,
-      updated_at: 1,
-    });
+    await insertPlainProcess(t.store);
     for (let from = 0; from < RUNS; from += 5_000) {
       const rows: NewRunRow[] = [];
       for (let i = from; i < from + 5_000; i++) {

@@ -10,9 +10,7 @@ import {
   finishRuns,
   getRun,
   insertEvents,
-  insertProcess,
   insertRuns,
-  insertSource,
   listEvents,
   listRuns,
   type NewRunRow,
@@ -23,7 +21,12 @@ import {
   selectPending,
   updateRun,
 } from "../../src/store/index.ts";
-import { createTestStore, dialects, type TestStore } from "../helpers/stores.ts";
+import {
+  createTestStore,
+  dialects,
+  insertPlainProcess,
+  type TestStore,
+} from "../helpers/stores.ts";
 
 /** A new run as startRun stores it, with `over` on top (any column, for the test's case). */
 function runRow(id: string, over: Partial<NewRunRow> = {}): NewRunRow {
@@ -78,22 +81,8 @@ describe.each(dialects)("store on %s", (dialect) => {
 
   beforeEach(async () => {
     t = await createTestStore(dialect);
-    const db = t.store.db;
-    await insertSource(db, { hash: "h", source: "say 1", inputs: "[]", created_at: 1 });
-    await insertProcess(db, {
-      id: "p1",
-      name: "P",
-      description: "",
-      draft_source: "say 1",
-      draft_hash: "h",
-      draft_inputs: "[]",
-      published_hash: "h",
-      settings: "{}",
-      starred_outputs: "[]",
-      latest_version: 1,
-      created_at: 1,
-      updated_at: 1,
-    });
+    const _db = t.store.db;
+    await insertPlainProcess(t.store);
   });
   afterEach(async () => {
     await t.cleanup();
