@@ -110,6 +110,31 @@ function specOf(d: Draft): ScheduleSpec {
   } as ScheduleSpec;
 }
 
+/** A labelled whole-number field (the presets' minutes, minute and day). */
+function NumberField(props: {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="number"
+        min={props.min}
+        max={props.max}
+        required
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
 export function ScheduleForm({
   process,
   inputs,
@@ -191,32 +216,24 @@ export function ScheduleForm({
         </select>
       </div>
       {d.kind === "every_minutes" && (
-        <div className="field">
-          <label htmlFor="schedule-minutes">Every how many minutes</label>
-          <input
-            id="schedule-minutes"
-            type="number"
-            min={1}
-            max={1440}
-            required
-            value={d.minutes}
-            onChange={(e) => set({ minutes: e.target.value })}
-          />
-        </div>
+        <NumberField
+          id="schedule-minutes"
+          label="Every how many minutes"
+          min={1}
+          max={1440}
+          value={d.minutes}
+          onChange={(v) => set({ minutes: v })}
+        />
       )}
       {d.kind === "hourly" && (
-        <div className="field">
-          <label htmlFor="schedule-minute">At minute past the hour</label>
-          <input
-            id="schedule-minute"
-            type="number"
-            min={0}
-            max={59}
-            required
-            value={d.minute}
-            onChange={(e) => set({ minute: e.target.value })}
-          />
-        </div>
+        <NumberField
+          id="schedule-minute"
+          label="At minute past the hour"
+          min={0}
+          max={59}
+          value={d.minute}
+          onChange={(v) => set({ minute: v })}
+        />
       )}
       {d.kind === "weekly" && (
         <fieldset className="choices">
@@ -242,18 +259,14 @@ export function ScheduleForm({
         </fieldset>
       )}
       {d.kind === "monthly" && (
-        <div className="field">
-          <label htmlFor="schedule-day">On day of the month</label>
-          <input
-            id="schedule-day"
-            type="number"
-            min={1}
-            max={31}
-            required
-            value={d.day}
-            onChange={(e) => set({ day: e.target.value })}
-          />
-        </div>
+        <NumberField
+          id="schedule-day"
+          label="On day of the month"
+          min={1}
+          max={31}
+          value={d.day}
+          onChange={(v) => set({ day: v })}
+        />
       )}
       {withTime && (
         <div className="field">
