@@ -137,6 +137,9 @@ describe("runs text search with the index (sqlite)", () => {
     indexer = startSearchIndexer(te.t.store, { warn() {}, error() {} }, 50) as SearchIndexerHandle;
     await indexer.caughtUp();
     expect(await all("found platypus")).toEqual([]);
+    // Not final yet, it is in the index with its inputs (not read one by one).
+    expect(await all("platypus")).toEqual([run.id]);
+    expect(await searchCandidates(te.t.store.db, "platypus")).toEqual([expect.any(Number)]);
     pool = await engine.startWorkers({ concurrency: 2, leaseMs: 5000 });
     await engine.runs.waitFor(run.id);
     expect(await all("found platypus")).toEqual([run.id]);

@@ -9,6 +9,7 @@ import { runSearchMigration } from "./006_run_search.ts";
 import { suiteHeartbeatMigration } from "./007_suite_heartbeat.ts";
 import { schedulesMigration } from "./008_schedules.ts";
 import { runSearchPgMigration } from "./009_run_search_pg.ts";
+import { runSearchOpenMigration } from "./010_run_search_open.ts";
 
 export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export function migrationProvider(blobType: "blob" | "bytea"): MigrationProvider
     "007_suite_heartbeat": suiteHeartbeatMigration,
     "008_schedules": schedulesMigration,
     "009_run_search_pg": runSearchPgMigration(blobType),
+    "010_run_search_open": runSearchOpenMigration(blobType),
   };
   return { getMigrations: async () => migrations };
 }

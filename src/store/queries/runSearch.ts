@@ -3,7 +3,7 @@
 // its own small transactions) and never by the transactions that store, execute and finish
 // runs, so the hot path writes nothing more. A search asks the index for the runs whose
 // text contains the words, adds the runs it has not indexed yet (the newest, and those
-// that were not final when it met them, indexed once they are), and the query keeps
+// that have ended since it indexed them without their outputs), and the query keeps
 // its LIKE on search_text: the index only narrows, the answer is the same as a scan's.
 // PostgreSQL: a pg_trgm GIN index on search_text (migration 009_run_search_pg) that the
 // LIKE itself uses, so nothing here; without pg_trgm its searches scan.
@@ -20,6 +20,12 @@ const MAX_MATCHES = 1_000;
 const MAX_UNINDEXED = 5_000;
 
 const FINAL = sql.join(FINAL_STATUSES.map((s) => sql.lit(s)));
+/**
+ * The noted runs that have ended since they were indexed: the index holds their text
+ * without the outputs until the indexer comes by, so a search reads them directly.
+ */
+const ENDED_SINCE = sql`(select p.rid as rid from run_search_pending p
+  join runs r on r.rowid = p.rid where r.status in (${FINAL}))`;
 
 interface RowText {
   rid: number;
@@ -65,13 +71,11 @@ export async function indexRunSearch(db: Db, batch = SEARCH_BATCH): Promise<numb
     select rowid as rid, status, search_text from runs where rowid > ${last}
     order by rowid limit ${room}`.execute(db);
   if (fresh.rows.length === 0) return done.rows.length;
-  // A run not final yet is only noted: searches read it directly until it is, and it is
-  // indexed once, with its outputs (under a steady stream of runs, most are new here).
+  // A run not final yet is indexed with the text it has (its inputs: search_text changes
+  // only when a run ends) and noted, to be indexed again with its outputs once it ends.
   const isFinal = (r: RowText) => (FINAL_STATUSES as readonly unknown[]).includes(r.status);
   await sql`insert into run_search (rowid, text)
-    select cast(key as integer), value from json_each(${textsJson(fresh.rows.filter(isFinal))})`.execute(
-    db,
-  );
+    select cast(key as integer), value from json_each(${textsJson(fresh.rows)})`.execute(db);
   const open = fresh.rows.filter((r) => !isFinal(r));
   if (open.length > 0) {
     await sql`insert or ignore into run_search_pending (rid)
@@ -93,7 +97,7 @@ export async function searchCandidates(db: Db, text: string): Promise<number[] |
   if ([...text].length < 3) return undefined;
   const state = await sql<{ last_rowid: number; top: number | null; open: number }>`
     select s.last_rowid as last_rowid, (select max(rowid) from runs) as top,
-      (select count(*) from run_search_pending) as open
+      (select count(*) from ${ENDED_SINCE}) as open
     from run_search_state s where s.id = 1`.execute(db);
   const s = state.rows[0];
   if (!s) return undefined;
@@ -108,7 +112,7 @@ export async function searchCandidates(db: Db, text: string): Promise<number[] |
       limit ${MAX_MATCHES + 1})
     union all select 0, rowid from runs
       where rowid > (select last_rowid from run_search_state where id = 1)
-    union all select 0, rid from run_search_pending`.execute(db);
+    union all select 0, rid from ${ENDED_SINCE}`.execute(db);
   let matches = 0;
   for (const r of rows.rows) matches += r.m;
   if (matches > MAX_MATCHES) return undefined;
