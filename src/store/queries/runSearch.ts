@@ -9,7 +9,7 @@
 // LIKE itself uses, so nothing here; without pg_trgm its searches scan.
 import { sql } from "kysely";
 import { PG_SEARCH_INDEX } from "../migrations/009_run_search_pg.ts";
-import { FINAL_STATUSES } from "../schema.ts";
+import { FINAL_STATUSES, RUN_STATUSES } from "../schema.ts";
 import type { Db } from "./db.ts";
 
 /** Runs indexed per transaction: small, so a write or a request never waits long for one. */
@@ -24,8 +24,15 @@ const FINAL = sql.join(FINAL_STATUSES.map((s) => sql.lit(s)));
  * The noted runs that have ended since they were indexed: the index holds their text
  * without the outputs until the indexer comes by, so a search reads them directly.
  */
-const ENDED_SINCE = sql`(select p.rid as rid from run_search_pending p
-  join runs r on r.rowid = p.rid where r.status in (${FINAL}))`;
+const OPEN = sql.join(
+  RUN_STATUSES.filter((s) => !(FINAL_STATUSES as readonly string[]).includes(s)).map((s) =>
+    sql.lit(s),
+  ),
+);
+// The noted runs minus those still open, read from the (status, id) index alone (it holds
+// the rowids): cheap however many runs wait, where looking each noted run up is not.
+const ENDED_SINCE = sql`(select rid from run_search_pending
+  except select rowid from runs where status in (${OPEN}))`;
 
 interface RowText {
   rid: number;
@@ -95,13 +102,12 @@ export async function indexRunSearch(db: Db, batch = SEARCH_BATCH): Promise<numb
  */
 export async function searchCandidates(db: Db, text: string): Promise<number[] | undefined> {
   if ([...text].length < 3) return undefined;
-  const state = await sql<{ last_rowid: number; top: number | null; open: number }>`
-    select s.last_rowid as last_rowid, (select max(rowid) from runs) as top,
-      (select count(*) from ${ENDED_SINCE}) as open
+  const state = await sql<{ last_rowid: number; top: number | null }>`
+    select s.last_rowid as last_rowid, (select max(rowid) from runs) as top
     from run_search_state s where s.id = 1`.execute(db);
   const s = state.rows[0];
   if (!s) return undefined;
-  if ((s.top ?? 0) - s.last_rowid + s.open > MAX_UNINDEXED) return undefined;
+  if ((s.top ?? 0) - s.last_rowid > MAX_UNINDEXED) return undefined;
   // A phrase of the text's trigrams: the runs whose text holds it as a substring. One
   // statement, so the index, the pending list and the newest runs are one snapshot (a run
   // the indexer moves from the pending list into the index meanwhile is in one of them).
@@ -115,7 +121,7 @@ export async function searchCandidates(db: Db, text: string): Promise<number[] |
     union all select 0, rid from ${ENDED_SINCE}`.execute(db);
   let matches = 0;
   for (const r of rows.rows) matches += r.m;
-  if (matches > MAX_MATCHES) return undefined;
+  if (matches > MAX_MATCHES || rows.rows.length - matches > MAX_UNINDEXED) return undefined;
   return rows.rows.map((r) => r.rid);
 }
 
