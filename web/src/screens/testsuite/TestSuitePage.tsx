@@ -509,16 +509,20 @@ function CaseEditor({ c, starred }: { c: TestCase; starred: string[] }) {
   return (
     <li className="card">
       <form onSubmit={save} aria-label={`Test case ${c.name}`}>
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
-        <label htmlFor={`${id}-expected`}>Expected values of {c.name}</label>
-        <textarea
-          id={`${id}-expected`}
-          className="mono"
-          rows={Math.min(12, expected.split("\n").length + 1)}
-          value={expected}
-          onChange={(e) => setExpected(e.target.value)}
-        />
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-expected`}>Expected values of {c.name}</label>
+          <textarea
+            id={`${id}-expected`}
+            className="mono"
+            rows={Math.min(12, expected.split("\n").length + 1)}
+            value={expected}
+            onChange={(e) => setExpected(e.target.value)}
+          />
+        </div>
         <ComparedOutputs
           c={c}
           starred={starred}
