@@ -23,6 +23,7 @@
  * over repetitions; the last line is one JSON object with every figure.
  */
 import pg from "pg";
+import { ApiClient } from "../../test/helpers/apiClient.ts";
 import { numberArg } from "../lib/args.ts";
 import { type ServeChild, startServeChild } from "../lib/serve.ts";
 import { formatSpread, percentiles, round, spread } from "../lib/stats.ts";
@@ -41,30 +42,11 @@ const ASK = 'ask "Go?" with choices "yes", "no" as the go\nsay "went {the go}"';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-class Api {
-  constructor(
-    readonly url: string,
-    readonly key: string,
-  ) {}
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/api/v2${path}`, {
-      method,
-      headers: {
-        "x-api-key": this.key,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
 /**
  * One run's stream: resolves `ready` once the question was replayed, records one latency per
  * write pushed after that, ends at the final status.
  */
-function follow(api: Api, runId: string, lastSeq: number, samples: number[]) {
+function follow(api: ApiClient, runId: string, lastSeq: number, samples: number[]) {
   let ready!: () => void;
   const readyP = new Promise<void>((r) => {
     ready = r;
@@ -99,7 +81,7 @@ function follow(api: Api, runId: string, lastSeq: number, samples: number[]) {
 }
 
 /** Each run's last event seq once it waits for its answer. */
-async function waitAllWaiting(api: Api, ids: string[]): Promise<number[]> {
+async function waitAllWaiting(api: ApiClient, ids: string[]): Promise<number[]> {
   const last: number[] = [];
   for (const id of ids) {
     for (;;) {
@@ -117,7 +99,7 @@ async function waitAllWaiting(api: Api, ids: string[]): Promise<number[]> {
 }
 
 /** One repetition: runs started on `actor`, followed on each of `watchers`, answered on `actor`. */
-async function rep(actor: Api, watchers: Api[]): Promise<number[][]> {
+async function rep(actor: ApiClient, watchers: ApiClient[]): Promise<number[][]> {
   const ids: string[] = [];
   for (let i = 0; i < runs; i++) {
     ids.push((await actor.call<{ id: string }>("POST", "/runs", { process: "ask" })).id);
@@ -159,7 +141,7 @@ function summarize(name: string, f: Figures) {
   };
 }
 
-async function measure(actor: Api, watchers: Api[], names: string[]) {
+async function measure(actor: ApiClient, watchers: ApiClient[], names: string[]) {
   const figures = names.map((): Figures => ({ p50: [], p99: [], samples: 0 }));
   await actor.call("POST", "/processes", { name: "ask", source: ASK });
   await actor.call("POST", "/processes/ask/publish");
@@ -192,7 +174,7 @@ async function main() {
   try {
     const one = await startServeChild("events", NO_POLL);
     started.push(one);
-    const api = new Api(one.url, one.key);
+    const api = new ApiClient(one.url, one.key);
     Object.assign(out, await measure(api, [api], ["sqlite_same_node"]));
     await one.stop();
     started.pop();
@@ -208,8 +190,8 @@ async function main() {
       ["--database-url", url],
     );
     started.push(b);
-    const apiA = new Api(a.url, a.key);
-    const apiB = new Api(b.url, a.key);
+    const apiA = new ApiClient(a.url, a.key);
+    const apiB = new ApiClient(b.url, a.key);
     Object.assign(out, await measure(apiA, [apiA, apiB], ["pg_same_node", "pg_cross_node"]));
   } finally {
     await Promise.all(started.map((s) => s.stop()));
