@@ -86,6 +86,10 @@ describe.each(["sqlite", "postgres"] as const)("schedule routes on %s", (dialect
       cron: "0 18 L * *",
       preset: { kind: "monthly", day: "last" },
     });
+    // A null name: named after the summary again.
+    const unnamed = await s.api("PATCH", `/api/v2/schedules/${id}`, { name: null });
+    expect(unnamed.status).toBe(200);
+    expect(unnamed.body.name).toBe(unnamed.body.summary);
     const paused = await s.api("POST", `/api/v2/schedules/${id}/pause`);
     expect(paused.body).toMatchObject({ enabled: false, next: [] });
     const resumed = await s.api("POST", `/api/v2/schedules/${id}/resume`);

@@ -43,7 +43,7 @@ export interface ScheduleInput extends ScheduleSpec {
   overlap?: ScheduleOverlap;
 }
 
-export type SchedulePatch = Partial<ScheduleInput>;
+export type SchedulePatch = Partial<Omit<ScheduleInput, "name">> & { name?: string | null };
 
 export const MAX_SCHEDULES_PER_PROCESS = 100;
 const MAX_NAME = 100;

@@ -88,6 +88,8 @@ const ScheduleChange = z
     cron: specShape.cron.nullable(),
     preset: Preset.nullable().optional(),
     ...inputShape,
+    // null: named after the (new) summary again, so a renamed timing is not left mis-named.
+    name: inputShape.name.unwrap().nullable().optional().describe("null: the summary."),
   })
   .describe("The fields to change; a cron expression replaces a preset and the other way round.");
 apiRegistry.add(ScheduleChange, { id: "ScheduleChange" });

@@ -93,3 +93,6 @@ export type ScheduleSpec = JsonOf<
   NonNullable<paths["/api/v2/schedules/preview"]["post"]["requestBody"]>
 >;
 export type SchedulePreset = NonNullable<ScheduleSpec["preset"]>;
+export type ScheduleChange = JsonOf<
+  NonNullable<paths["/api/v2/schedules/{id}"]["patch"]["requestBody"]>
+>;

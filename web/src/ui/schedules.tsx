@@ -1,6 +1,7 @@
 // What the process page's Schedules panel and a schedule's page share: fire times in the
 // schedule's zone, its state in words, and Pause, Resume and Delete.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { api, ok, type Schedule } from "../api/client";
 import { ErrorNote } from "./ErrorNote";
 
@@ -67,9 +68,12 @@ export function DisabledReason({ schedule }: { schedule: Schedule }) {
 export function ScheduleActions({
   schedule,
   onDeleted,
+  children,
 }: {
   schedule: Schedule;
   onDeleted?: () => void;
+  /** Buttons before Pause (a schedule's page: Edit). */
+  children?: ReactNode;
 }) {
   const queryClient = useQueryClient();
   const changed = (next?: Schedule) => {
@@ -99,6 +103,7 @@ export function ScheduleActions({
   return (
     <>
       <div className="row">
+        {children}
         <button
           type="button"
           disabled={busy}

@@ -1,5 +1,6 @@
 // The fields for a process's inputs (file-like names take an upload, any input may), shared by
-// Run and by a schedule's stored inputs, and the reading of them into the inputs the API takes.
+// Run and by a schedule's stored inputs (a saved schedule's filled in), and the reading of them
+// into the inputs the API takes.
 import { useState } from "react";
 import { api, ok } from "../../api/client";
 import { isFileInput } from "./fileInputs";
@@ -31,17 +32,58 @@ export async function readInputs(
   return values;
 }
 
+/** A stored input as its text field shows it. */
+export function inputText(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function isFileRef(v: unknown): boolean {
+  return typeof v === "object" && v !== null && "file_id" in v;
+}
+
 /**
- * One field per input, named `input:NAME` for readInputs. idPrefix keeps the ids of two forms
- * on one page apart.
+ * Stored inputs as the form changes them: a text retyped or emptied, a file chosen. An empty
+ * file picker keeps the stored file, and an untouched field its value (a number stays one).
  */
-export function InputFields({ inputs, idPrefix }: { inputs: string[]; idPrefix: string }) {
-  // Which inputs take a file: a file-like name does, until the person says otherwise.
+export async function editedInputs(
+  form: FormData,
+  inputs: string[],
+  stored: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const typed = await readInputs(form, inputs);
+  const next = { ...stored };
+  for (const name of inputs) {
+    if (form.get(`input:${name}`) instanceof File) {
+      if (name in typed) next[name] = typed[name];
+    } else if (!(name in typed)) delete next[name];
+    else if (typed[name] !== inputText(stored[name])) next[name] = typed[name];
+  }
+  return next;
+}
+
+/**
+ * One field per input, named `input:NAME` for readInputs, filled with `values` when given.
+ * idPrefix keeps the ids of two forms on one page apart.
+ */
+export function InputFields({
+  inputs,
+  idPrefix,
+  values,
+}: {
+  inputs: string[];
+  idPrefix: string;
+  values?: Record<string, unknown>;
+}) {
+  // Which inputs take a file: a stored file or a file-like name does, until the person says
+  // otherwise.
   const [kinds, setKinds] = useState<Record<string, boolean>>({});
   return (
     <>
       {inputs.map((name, i) => {
-        const asFile = kinds[name] ?? isFileInput(name);
+        const stored = values?.[name];
+        const asFile =
+          kinds[name] ?? (stored === undefined ? isFileInput(name) : isFileRef(stored));
         const id = `${idPrefix}-input-${i}`;
         return (
           <div className="field" key={name}>
@@ -52,7 +94,12 @@ export function InputFields({ inputs, idPrefix }: { inputs: string[]; idPrefix: 
               {asFile ? (
                 <input id={id} name={`input:${name}`} type="file" />
               ) : (
-                <input id={id} name={`input:${name}`} className="grow" />
+                <input
+                  id={id}
+                  name={`input:${name}`}
+                  className="grow"
+                  defaultValue={inputText(stored)}
+                />
               )}
               <button
                 type="button"
@@ -63,6 +110,9 @@ export function InputFields({ inputs, idPrefix }: { inputs: string[]; idPrefix: 
                 {asFile ? "Type text instead" : "Upload a file instead"}
               </button>
             </div>
+            {asFile && isFileRef(stored) && (
+              <p className="muted">A file is stored; choose another to replace it.</p>
+            )}
           </div>
         );
       })}

@@ -1,20 +1,21 @@
-// A new schedule: a preset (every N minutes, hourly, daily, weekdays, weekly, monthly) or a
-// cron expression, a time zone (the browser's by default), the stored inputs (the Run form's
-// fields), the overlap policy and optional start and end; the summary and the next fire times
-// follow what is typed (a debounced preview from the server, which alone knows cron).
+// A new schedule, or a saved one changed: a preset (every N minutes, hourly, daily, weekdays,
+// weekly, monthly) or a cron expression, a time zone (the browser's by default), the stored
+// inputs (the Run form's fields), the overlap policy and optional start and end; the summary
+// and the next fire times follow what is typed (a debounced preview from the server, which
+// alone knows cron). A saved schedule's change sends only the fields that differ.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import {
   api,
   ok,
-  type Process,
   type Schedule,
+  type ScheduleChange,
   type SchedulePreset,
   type ScheduleSpec,
 } from "../../api/client";
 import { ErrorNote, errorText } from "../../ui/ErrorNote";
 import { NextTimes } from "../../ui/schedules";
-import { InputFields, readInputs } from "./InputFields";
+import { editedInputs, InputFields, readInputs } from "./InputFields";
 
 type Kind = SchedulePreset["kind"] | "cron";
 type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
@@ -37,17 +38,33 @@ const DAYS: { day: Day; label: string }[] = [
   { day: "sat", label: "Saturday" },
   { day: "sun", label: "Sunday" },
 ];
+const MONTH_DAYS = Array.from({ length: 31 }, (_, i) => String(i + 1));
 const PREVIEW_DELAY_MS = 300;
+
+/** The inputs of the process's published version (the one a schedule runs), once `enabled`. */
+export function usePublishedInputs(processId: string, version: number, enabled: boolean) {
+  const latest = useQuery({
+    queryKey: ["version", processId, version],
+    queryFn: () =>
+      ok(
+        api.GET("/api/v2/processes/{id}/versions/{version}", {
+          params: { path: { id: processId, version } },
+        }),
+      ),
+    enabled: enabled && version > 0,
+  });
+  return { inputs: latest.data?.inputs, error: latest.error };
+}
 
 export function browserZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
-/** Every zone the browser knows, with UTC and the browser's own always among them. */
-function zones(own: string): string[] {
+/** Every zone the browser knows, with UTC and the given ones (the browser's, the saved one). */
+function zones(own: string[]): string[] {
   const known: string[] =
     typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-  return [...new Set([...known, "UTC", own])].sort();
+  return [...new Set([...known, "UTC", ...own])].sort();
 }
 
 /** A value once it has stopped changing for `ms`. */
@@ -73,6 +90,44 @@ interface Draft {
   endsAt: string;
 }
 
+const NEW_DRAFT: Omit<Draft, "timezone"> = {
+  kind: "daily",
+  minutes: "15",
+  minute: "0",
+  time: "09:00",
+  days: ["mon"],
+  day: "1",
+  cron: "",
+  startsAt: "",
+  endsAt: "",
+};
+
+/** An ISO time as a datetime-local value (the browser's time), "" for none. */
+function localInput(iso: string | null): string {
+  if (!iso) return "";
+  const t = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())}T${two(t.getHours())}:${two(t.getMinutes())}`;
+}
+
+/** A saved schedule's fields; its cron is there too, should the person switch to cron. */
+function draftOf(s: Schedule): Draft {
+  const p = s.preset;
+  return {
+    ...NEW_DRAFT,
+    ...(p && "minutes" in p ? { minutes: String(p.minutes) } : {}),
+    ...(p && "minute" in p ? { minute: String(p.minute) } : {}),
+    ...(p && "time" in p ? { time: p.time } : {}),
+    ...(p && "days" in p ? { days: p.days } : {}),
+    ...(p && "day" in p ? { day: String(p.day) } : {}),
+    kind: p?.kind ?? "cron",
+    cron: s.cron,
+    timezone: s.timezone,
+    startsAt: localInput(s.starts_at),
+    endsAt: localInput(s.ends_at),
+  };
+}
+
 /** The preset the fields describe (numbers as typed: the server says what is out of range). */
 function presetOf(d: Draft): SchedulePreset | undefined {
   switch (d.kind) {
@@ -87,7 +142,7 @@ function presetOf(d: Draft): SchedulePreset | undefined {
     case "weekly":
       return { kind: "weekly", days: d.days, time: d.time };
     case "monthly":
-      return { kind: "monthly", day: Number(d.day), time: d.time };
+      return { kind: "monthly", day: d.day === "last" ? "last" : Number(d.day), time: d.time };
     default:
       return undefined;
   }
@@ -100,14 +155,48 @@ function isoOrNull(local: string): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+/** The cron expression or the preset. */
+function whenOf(d: Draft) {
+  return d.kind === "cron" ? { cron: d.cron.trim() } : { preset: presetOf(d) };
+}
+
 function specOf(d: Draft): ScheduleSpec {
-  const when = d.kind === "cron" ? { cron: d.cron.trim() } : { preset: presetOf(d) };
+  const when = whenOf(d);
   return {
     ...when,
     timezone: d.timezone,
     starts_at: isoOrNull(d.startsAt),
     ends_at: isoOrNull(d.endsAt),
   } as ScheduleSpec;
+}
+
+/** What the form holds besides the timing. */
+interface Rest {
+  name: string;
+  overlap: Schedule["overlap"];
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * A saved schedule's change: the fields that differ from it. An empty name is the summary,
+ * so it follows a changed timing (null asks the server for it).
+ */
+function changeOf(saved: Schedule, initial: Draft, d: Draft, rest: Rest): ScheduleChange {
+  const change: ScheduleChange = {};
+  const when = whenOf(d);
+  if (JSON.stringify(when) !== JSON.stringify(whenOf(initial))) Object.assign(change, when);
+  if (d.timezone !== initial.timezone) change.timezone = d.timezone;
+  if (d.startsAt !== initial.startsAt) change.starts_at = isoOrNull(d.startsAt);
+  if (d.endsAt !== initial.endsAt) change.ends_at = isoOrNull(d.endsAt);
+  const timing = Object.keys(change).length > 0;
+  if (rest.name ? rest.name !== saved.name : timing || saved.name !== saved.summary) {
+    change.name = rest.name || null;
+  }
+  if (rest.overlap !== saved.overlap) change.overlap = rest.overlap;
+  if (JSON.stringify(rest.inputs) !== JSON.stringify(saved.inputs)) {
+    change.inputs = rest.inputs as ScheduleChange["inputs"];
+  }
+  return change;
 }
 
 /** A labelled whole-number field (the presets' minutes, minute and day). */
@@ -136,31 +225,26 @@ function NumberField(props: {
 }
 
 export function ScheduleForm({
-  process,
+  processId,
   inputs,
-  onCreated,
+  saved,
+  onSaved,
   onCancel,
 }: {
-  process: Process;
+  processId: string;
   /** The published version's inputs: a schedule runs it. */
   inputs: string[];
-  onCreated: (s: Schedule) => void;
+  /** The schedule to change, filled in; without it the form makes a new one. */
+  saved?: Schedule;
+  onSaved: (s: Schedule) => void;
   onCancel: () => void;
 }) {
   const own = useMemo(browserZone, []);
-  const zoneList = useMemo(() => zones(own), [own]);
-  const [d, setD] = useState<Draft>({
-    kind: "daily",
-    minutes: "15",
-    minute: "0",
-    time: "09:00",
-    days: ["mon"],
-    day: "1",
-    cron: "",
-    timezone: own,
-    startsAt: "",
-    endsAt: "",
-  });
+  const [initial] = useState<Draft>(() =>
+    saved ? draftOf(saved) : { ...NEW_DRAFT, timezone: own },
+  );
+  const zoneList = useMemo(() => zones([own, initial.timezone]), [own, initial]);
+  const [d, setD] = useState<Draft>(initial);
   const set = (patch: Partial<Draft>) => setD((prev) => ({ ...prev, ...patch }));
   const spec = useMemo(() => specOf(d), [d]);
   const settled = useSettled(spec, PREVIEW_DELAY_MS);
@@ -175,32 +259,44 @@ export function ScheduleForm({
   });
   const typing = key !== JSON.stringify(spec);
 
-  const create = useMutation({
-    mutationFn: async (form: FormData) => {
+  const save = useMutation({
+    mutationFn: async (form: FormData): Promise<Schedule> => {
       const name = String(form.get("name") ?? "").trim();
+      const overlap = form.get("overlap") === "skip" ? "skip" : "allow";
+      if (saved) {
+        const stored = await editedInputs(form, inputs, saved.inputs);
+        const change = changeOf(saved, initial, d, { name, overlap, inputs: stored });
+        if (Object.keys(change).length === 0) return saved;
+        return ok(
+          api.PATCH("/api/v2/schedules/{id}", {
+            params: { path: { id: saved.id } },
+            body: change,
+          }),
+        );
+      }
       return ok(
         api.POST("/api/v2/processes/{id}/schedules", {
-          params: { path: { id: process.id } },
+          params: { path: { id: processId } },
           body: {
             ...spec,
             ...(name ? { name } : {}),
-            overlap: form.get("overlap") === "skip" ? "skip" : "allow",
+            overlap,
             inputs: await readInputs(form, inputs),
           },
         }),
       );
     },
-    onSuccess: onCreated,
+    onSuccess: onSaved,
   });
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    create.mutate(new FormData(e.currentTarget));
+    save.mutate(new FormData(e.currentTarget));
   };
   const withTime =
     d.kind === "daily" || d.kind === "weekdays" || d.kind === "weekly" || d.kind === "monthly";
 
   return (
-    <form onSubmit={submit} aria-label="New schedule">
+    <form onSubmit={submit} aria-label={saved ? "Edit schedule" : "New schedule"}>
       <div className="field">
         <label htmlFor="schedule-kind">Repeats</label>
         <select
@@ -259,14 +355,17 @@ export function ScheduleForm({
         </fieldset>
       )}
       {d.kind === "monthly" && (
-        <NumberField
-          id="schedule-day"
-          label="On day of the month"
-          min={1}
-          max={31}
-          value={d.day}
-          onChange={(v) => set({ day: v })}
-        />
+        <div className="field">
+          <label htmlFor="schedule-day">On day of the month</label>
+          <select id="schedule-day" value={d.day} onChange={(e) => set({ day: e.target.value })}>
+            {MONTH_DAYS.map((day) => (
+              <option key={day} value={day}>
+                {day}
+              </option>
+            ))}
+            <option value="last">The last day</option>
+          </select>
+        </div>
       )}
       {withTime && (
         <div className="field">
@@ -336,16 +435,31 @@ export function ScheduleForm({
 
       <div className="field">
         <label htmlFor="schedule-name">Name (optional: the summary by default)</label>
-        <input id="schedule-name" name="name" maxLength={100} />
+        <input
+          id="schedule-name"
+          name="name"
+          maxLength={100}
+          defaultValue={saved && saved.name !== saved.summary ? saved.name : ""}
+        />
       </div>
       <fieldset className="choices">
         <legend>When a slot comes while the previous run is still going</legend>
         <label className="row">
-          <input type="radio" name="overlap" value="allow" defaultChecked />
+          <input
+            type="radio"
+            name="overlap"
+            value="allow"
+            defaultChecked={saved?.overlap !== "skip"}
+          />
           Start another run
         </label>
         <label className="row">
-          <input type="radio" name="overlap" value="skip" />
+          <input
+            type="radio"
+            name="overlap"
+            value="skip"
+            defaultChecked={saved?.overlap === "skip"}
+          />
           Skip the slot (recorded in the history)
         </label>
       </fieldset>
@@ -373,12 +487,12 @@ export function ScheduleForm({
       {inputs.length === 0 ? (
         <p className="muted">The published version takes no inputs.</p>
       ) : (
-        <InputFields inputs={inputs} idPrefix="schedule" />
+        <InputFields inputs={inputs} idPrefix="schedule" values={saved?.inputs} />
       )}
-      <ErrorNote error={create.error} />
+      <ErrorNote error={save.error} />
       <div className="row">
-        <button type="submit" className="primary" disabled={create.isPending}>
-          Create schedule
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {saved ? "Save schedule" : "Create schedule"}
         </button>
         <button type="button" onClick={onCancel}>
           Cancel

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { api, ok, type Process } from "../../api/client";
 import { ErrorNote } from "../../ui/ErrorNote";
 import { DisabledReason, NextTimes, ScheduleActions, scheduleState } from "../../ui/schedules";
-import { ScheduleForm } from "./ScheduleForm";
+import { ScheduleForm, usePublishedInputs } from "./ScheduleForm";
 
 /** The process's schedules, shared by the panel and the page's warning. */
 export function useSchedules(processId: string) {
@@ -39,16 +39,7 @@ export function SchedulesPanel({ process }: { process: Process }) {
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string>();
   const published = process.latest_version > 0;
-  const latest = useQuery({
-    queryKey: ["version", process.id, process.latest_version],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v2/processes/{id}/versions/{version}", {
-          params: { path: { id: process.id, version: process.latest_version } },
-        }),
-      ),
-    enabled: published && open,
-  });
+  const latest = usePublishedInputs(process.id, process.latest_version, published && open);
   const items = schedules.data?.items ?? [];
   return (
     <section className="card" aria-labelledby="h-schedules">
@@ -77,11 +68,11 @@ export function SchedulesPanel({ process }: { process: Process }) {
         </p>
       )}
       {open &&
-        (latest.data ? (
+        (latest.inputs ? (
           <ScheduleForm
-            process={process}
-            inputs={latest.data.inputs}
-            onCreated={(s) => {
+            processId={process.id}
+            inputs={latest.inputs}
+            onSaved={(s) => {
               setOpen(false);
               setNotice(`Schedule “${s.name}” created.`);
               queryClient.invalidateQueries({ queryKey: ["schedules", process.id] });

@@ -1,9 +1,10 @@
 // A schedule: its summary, expression, zone, stored inputs, state (and why it is disabled),
-// next fire times, Pause/Resume/Delete, and its history of slots, newest first (fired: the
-// run it started; skipped: why).
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+// next fire times, Edit (the New schedule form, filled in), Pause/Resume/Delete, and its
+// history of slots, newest first (fired: the run it started; skipped: why).
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, ok, type RunStatus, type ScheduleSlot } from "../../api/client";
+import { api, ok, type RunStatus, type Schedule, type ScheduleSlot } from "../../api/client";
 import { ErrorNote } from "../../ui/ErrorNote";
 import { show, when } from "../../ui/format";
 import { StatusBadge } from "../../ui/StatusBadge";
@@ -14,6 +15,7 @@ import {
   scheduleState,
   zoneTime,
 } from "../../ui/schedules";
+import { ScheduleForm, usePublishedInputs } from "../process/ScheduleForm";
 
 const PAGE = 50;
 
@@ -27,6 +29,8 @@ export function SchedulePage() {
     refetchInterval: 5_000,
   });
   const s = schedule.data;
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<string>();
   if (schedule.isPending) return <p className="loading">Loading schedule…</p>;
   if (!s)
     return (
@@ -44,49 +48,120 @@ export function SchedulePage() {
         {scheduleState(s)}
       </p>
       <DisabledReason schedule={s} />
-      <div className="grid2">
-        <section className="card" aria-labelledby="h-when">
-          <h2 id="h-when">When</h2>
-          <dl className="facts">
-            <dt>Summary</dt>
-            <dd>{s.summary}</dd>
-            <dt>Cron</dt>
-            <dd className="mono">{s.cron}</dd>
-            <dt>Time zone</dt>
-            <dd>{s.timezone}</dd>
-            <dt>Not before</dt>
-            <dd>{s.starts_at ? when(s.starts_at) : "—"}</dd>
-            <dt>Not after</dt>
-            <dd>{s.ends_at ? when(s.ends_at) : "—"}</dd>
-            <dt>Overlap</dt>
-            <dd>
-              {s.overlap === "skip"
-                ? "Skip a slot while the previous run is not finished"
-                : "Start a run at every slot"}
-            </dd>
-          </dl>
-          <h3>Next fire times ({s.timezone})</h3>
-          <NextTimes next={s.next} timeZone={s.timezone} />
-          <ScheduleActions schedule={s} onDeleted={() => navigate(`/processes/${s.process_id}`)} />
-        </section>
-        <section className="card" aria-labelledby="h-inputs">
-          <h2 id="h-inputs">Stored inputs</h2>
-          {inputs.length === 0 ? (
-            <p className="muted">None.</p>
-          ) : (
+      {notice && (
+        <p role="status" className="muted">
+          {notice}
+        </p>
+      )}
+      {editing ? (
+        <EditSchedule
+          schedule={s}
+          onDone={(message) => {
+            setEditing(false);
+            setNotice(message);
+          }}
+        />
+      ) : (
+        <div className="grid2">
+          <section className="card" aria-labelledby="h-when">
+            <h2 id="h-when">When</h2>
             <dl className="facts">
-              {inputs.map(([k, v]) => (
-                <div key={k} style={{ display: "contents" }}>
-                  <dt>{k}</dt>
-                  <dd>{show(v)}</dd>
-                </div>
-              ))}
+              <dt>Summary</dt>
+              <dd>{s.summary}</dd>
+              <dt>Cron</dt>
+              <dd className="mono">{s.cron}</dd>
+              <dt>Time zone</dt>
+              <dd>{s.timezone}</dd>
+              <dt>Not before</dt>
+              <dd>{s.starts_at ? when(s.starts_at) : "—"}</dd>
+              <dt>Not after</dt>
+              <dd>{s.ends_at ? when(s.ends_at) : "—"}</dd>
+              <dt>Overlap</dt>
+              <dd>
+                {s.overlap === "skip"
+                  ? "Skip a slot while the previous run is not finished"
+                  : "Start a run at every slot"}
+              </dd>
             </dl>
-          )}
-        </section>
-      </div>
+            <h3>Next fire times ({s.timezone})</h3>
+            <NextTimes next={s.next} timeZone={s.timezone} />
+            <ScheduleActions schedule={s} onDeleted={() => navigate(`/processes/${s.process_id}`)}>
+              <button
+                type="button"
+                onClick={() => {
+                  setEditing(true);
+                  setNotice(undefined);
+                }}
+              >
+                Edit schedule
+              </button>
+            </ScheduleActions>
+          </section>
+          <section className="card" aria-labelledby="h-inputs">
+            <h2 id="h-inputs">Stored inputs</h2>
+            {inputs.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <dl className="facts">
+                {inputs.map(([k, v]) => (
+                  <div key={k} style={{ display: "contents" }}>
+                    <dt>{k}</dt>
+                    <dd>{show(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </section>
+        </div>
+      )}
       <History scheduleId={s.id} timeZone={s.timezone} />
     </>
+  );
+}
+
+/** The schedule's form, filled in; saving shows the schedule as the server now has it. */
+function EditSchedule({
+  schedule,
+  onDone,
+}: {
+  schedule: Schedule;
+  onDone: (message?: string) => void;
+}) {
+  const queryClient = useQueryClient();
+  // The Edit button is gone with the facts it stood among: the form's heading takes focus.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const process = useQuery({
+    queryKey: ["process", schedule.process_id],
+    queryFn: () =>
+      ok(api.GET("/api/v2/processes/{id}", { params: { path: { id: schedule.process_id } } })),
+  });
+  const latest = usePublishedInputs(
+    schedule.process_id,
+    process.data?.latest_version ?? 0,
+    !!process.data,
+  );
+  return (
+    <section className="card" aria-labelledby="h-edit">
+      <h2 id="h-edit" ref={heading} tabIndex={-1}>
+        Edit schedule
+      </h2>
+      {latest.inputs ? (
+        <ScheduleForm
+          processId={schedule.process_id}
+          inputs={latest.inputs}
+          saved={schedule}
+          onSaved={(next) => {
+            queryClient.setQueryData(["schedule", schedule.id], next);
+            queryClient.invalidateQueries({ queryKey: ["schedules", schedule.process_id] });
+            onDone(next === schedule ? undefined : `Schedule “${next.name}” saved.`);
+          }}
+          onCancel={() => onDone()}
+        />
+      ) : (
+        <ErrorNote error={process.error ?? latest.error} />
+      )}
+    </section>
   );
 }
 
