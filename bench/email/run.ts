@@ -4,6 +4,7 @@
  * (and its file) is durably stored; beside Postfix's smtp-sink as the ceiling of SMTP itself.
  *
  *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10] [--reps 1]
+ *     [--warmup 500]     (messages sent, untimed, to each fresh server and sink first)
  *     [--roles smtp]     (`plainrun serve`'s roles; api,worker,smtp also executes the runs)
  *     [--cpu-prof DIR]   (the server's CPU profile, for `node --cpu-prof`'s viewers)
  *
@@ -12,7 +13,8 @@
  * repetition sends the same pre-formatted message (no Message-ID, so none is deduplicated)
  * with `smtp-source -s SESSIONS -m MESSAGES -F FILE` (one connection per message, as
  * smtp-source does), first to smtp-sink, then to a fresh `plainrun serve --roles ROLES`
- * child process. By default the server has only the smtp role: the runs are stored queued,
+ * child process, each after --warmup untimed messages (a fresh server compiles its code
+ * while it answers its first ones; the figure is a running server's). By default the server has only the smtp role: the runs are stored queued,
  * for workers elsewhere, so the figure is the intake's; with the worker role the same
  * process also executes them (the CSV read as a 5,000-row table) meanwhile. Then it checks
  * that the store holds one run per message. Prints one JSON line: median, min and max
@@ -26,7 +28,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store/index.ts";
 import { numberArg } from "../lib/args.ts";
-import { cpuSeconds } from "../lib/cpu.ts";
+import { cpuSeconds, cpuSecondsByThread } from "../lib/cpu.ts";
 import { round, spread } from "../lib/stats.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -34,6 +36,7 @@ const BIN = join(ROOT, "bin/plainrun.js");
 const messages = numberArg("messages", 2000);
 const sessions = numberArg("sessions", 10);
 const repetitions = numberArg("reps", 1);
+const warmup = numberArg("warmup", 500);
 const rolesAt = process.argv.indexOf("--roles");
 const roles = rolesAt > 0 ? (process.argv[rolesAt + 1] as string) : "smtp";
 const profileAt = process.argv.indexOf("--cpu-prof");
@@ -101,8 +104,8 @@ async function listening(port: number): Promise<void> {
   throw new Error(`nothing listens on port ${port}`);
 }
 
-/** Runs smtp-source and returns the seconds it took to deliver every message. */
-function source(port: number, to: string, file: string): number {
+/** Runs smtp-source and returns the seconds it took to deliver `count` messages. */
+function source(port: number, to: string, file: string, count = messages): number {
   const t0 = process.hrtime.bigint();
   execFileSync(
     "/usr/sbin/smtp-source",
@@ -110,7 +113,7 @@ function source(port: number, to: string, file: string): number {
       "-s",
       String(sessions),
       "-m",
-      String(messages),
+      String(count),
       "-F",
       file,
       "-f",
@@ -165,14 +168,24 @@ async function repetition(dir: string, address: string, file: string) {
     { stdio: "ignore" },
   );
   await listening(sinkPort);
+  if (warmup > 0) source(sinkPort, address, file, warmup);
   const sinkSeconds = source(sinkPort, address, file);
   sink.kill("SIGTERM");
 
   const smtpPort = await freePort();
   const child = await serve(dir, roles, smtpPort, profileDir);
+  // A server answers its first messages while still compiling its code: the figure is the
+  // steady state, as a server that has been up a while would give.
+  if (warmup > 0) source(smtpPort, address, file, warmup);
   const cpuBefore = cpuSeconds(child.pid as number);
+  const threadsBefore = cpuSecondsByThread(child.pid as number);
   const plainrunSeconds = source(smtpPort, address, file);
   const serverCpu = cpuSeconds(child.pid as number) - cpuBefore;
+  const threads: Record<string, number> = {};
+  for (const [name, s] of cpuSecondsByThread(child.pid as number)) {
+    const ms = ((s - (threadsBefore.get(name) ?? 0)) / messages) * 1000;
+    threads[name] = ms;
+  }
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
@@ -181,6 +194,7 @@ async function repetition(dir: string, address: string, file: string) {
     plainrun: messages / plainrunSeconds,
     ratio: sinkSeconds / plainrunSeconds,
     cpuMs: (serverCpu / messages) * 1000,
+    threads,
   };
 }
 
@@ -229,6 +243,7 @@ async function main() {
     bench: "email",
     roles,
     messages,
+    warmup,
     sessions,
     repetitions,
     // smtp-source sends each line of the file with CRLF.
@@ -249,8 +264,15 @@ async function main() {
       reps.map((r) => r.cpuMs),
       1,
     ),
+    // Per thread name (median over the repetitions): where the server's CPU goes.
+    server_cpu_ms_per_message_by_thread: Object.fromEntries(
+      [...new Set(reps.flatMap((r) => Object.keys(r.threads)))].map((name) => [
+        name,
+        round(spread(reps.map((r) => r.threads[name] ?? 0)).median, 2),
+      ]),
+    ),
     runs_stored: rows.length,
-    runs_expected: messages * repetitions,
+    runs_expected: (messages + warmup) * repetitions,
     run_statuses_at_stop: statuses,
   };
   console.log(JSON.stringify(result));

@@ -111,25 +111,6 @@ export function referencedFileIds(j: Json, out = new Set<string>()): Set<string>
   return out;
 }
 
-/** Replaces `{file_id}` references with the interpreter's inline file form. */
-function inlineFileRefs(j: Json, files: Map<string, FileRow>): Json {
-  if (Array.isArray(j)) return j.map((x) => inlineFileRefs(x, files));
-  if (isFileRef(j)) {
-    const f = files.get(j.file_id) as FileRow;
-    return {
-      name: j.name ?? f.name,
-      type: j.type ?? f.type,
-      base64: Buffer.from(f.bytes).toString("base64"),
-    };
-  }
-  if (isPlainObject(j)) {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(j)) out[k] = inlineFileRefs(v, files);
-    return out;
-  }
-  return j;
-}
-
 /** A value as people see it: files as `{file_id, name, type, size}`. */
 export function valueToDisplayJson(v: Value): Json {
   if (Array.isArray(v)) return v.map(valueToDisplayJson);
@@ -176,10 +157,19 @@ export function convertInputs(
       }
       return { k: "file", name, type, size: bytes.byteLength, ref };
     },
+    // A `{file_id}` reference: the stored (or given) file as it is, not read and hashed again.
+    known(o: Record<string, Json>): FileValue | undefined {
+      if (!isFileRef(o)) return undefined;
+      const f = storedFiles.get(o.file_id) as FileRow;
+      used.add(f.id);
+      const name = typeof o.name === "string" && o.name ? o.name : f.name;
+      const type = typeof o.type === "string" && o.type ? o.type : f.type;
+      return { k: "file", name, type, size: f.size, ref: f.id };
+    },
   };
   let values: Record<string, Value>;
   try {
-    values = inputsFromJson(inlineFileRefs(inputs, storedFiles) as Record<string, Json>, sink);
+    values = inputsFromJson(inputs, sink);
   } catch (err) {
     if (err instanceof EngineError) throw err;
     throw new EngineError("invalid", `Inputs could not be read: ${(err as Error).message}`);

@@ -50,6 +50,8 @@ export function toJson(v: Value, depth = 0): Json {
 
 export interface FilePut {
   put(bytes: Uint8Array, name: string, type: string): FileValue;
+  /** A file the caller already holds that this object refers to, if it is such a reference. */
+  known?(o: Record<string, Json>): FileValue | undefined;
 }
 
 const FILE_KEYS = new Set(["name", "type", "text", "base64", "size"]);
@@ -80,6 +82,8 @@ export function fromJson(j: Json, files?: FilePut): Value {
   if (j === null || typeof j === "string" || typeof j === "boolean") return j;
   if (typeof j === "number") return numberFromJs(j);
   if (Array.isArray(j)) return j.map((x) => fromJson(x, files));
+  const known = files?.known?.(j);
+  if (known) return known;
   if (files && fileShaped(j)) {
     const name = j.name as string;
     const bytes =

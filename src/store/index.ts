@@ -19,7 +19,7 @@ export { type Db, isUniqueViolation } from "./queries/db.ts";
 export {
   type EmailAddressRow,
   getEmailAddress,
-  getEmailAddressByToken,
+  getProcessByEmailToken,
   insertEmailAddress,
   updateEmailAddress,
 } from "./queries/emailAddresses.ts";

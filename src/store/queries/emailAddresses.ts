@@ -1,16 +1,29 @@
 // A process's email address token and sender rule: read by token (the SMTP listener), by
 // process (the API), created once, rotated and changed in place.
 import type { Selectable } from "kysely";
-import type { EmailAddressesTable } from "../schema.ts";
+import type { EmailAddressesTable, ProcessRow } from "../schema.ts";
 import type { Db } from "./db.ts";
 
 export type EmailAddressRow = Selectable<EmailAddressesTable>;
 
-export async function getEmailAddressByToken(
+/**
+ * The process a token names and its sender rule, in one statement (the listener asks at
+ * RCPT TO and again at the end of DATA, for every message).
+ */
+export async function getProcessByEmailToken(
   db: Db,
   token: string,
-): Promise<EmailAddressRow | undefined> {
-  return db.selectFrom("email_addresses").selectAll().where("token", "=", token).executeTakeFirst();
+): Promise<{ process: ProcessRow; senders: string } | undefined> {
+  const row = await db
+    .selectFrom("email_addresses as e")
+    .innerJoin("processes as p", "p.id", "e.process_id")
+    .selectAll("p")
+    .select("e.senders as email_senders")
+    .where("e.token", "=", token)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { email_senders, ...process } = row;
+  return { process, senders: email_senders };
 }
 
 export async function getEmailAddress(

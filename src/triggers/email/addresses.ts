@@ -9,7 +9,7 @@ import {
   type EmailAddressRow,
   findProcess,
   getEmailAddress,
-  getEmailAddressByToken,
+  getProcessByEmailToken,
   insertEmailAddress,
   type ProcessRow,
   type Stage,
@@ -142,11 +142,8 @@ export class EmailAddresses {
     if (address.slice(at + 1).toLowerCase() !== this.domain.toLowerCase()) return undefined;
     const parsed = parseLocalPart(address.slice(0, at));
     if (!parsed) return undefined;
-    const db = this.engine.store.db;
-    const row = await getEmailAddressByToken(db, parsed.token);
-    if (!row) return undefined;
-    const p = await findProcess(db, row.process_id);
-    if (!p) return undefined;
-    return { process: p, stage: parsed.stage, senders: parseSenderRule(row.senders) };
+    const found = await getProcessByEmailToken(this.engine.store.db, parsed.token);
+    if (!found) return undefined;
+    return { process: found.process, stage: parsed.stage, senders: parseSenderRule(found.senders) };
   }
 }

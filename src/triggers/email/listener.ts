@@ -74,10 +74,9 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
   const { engine, addresses } = opts;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const durable: Durability = await durabilityOf(engine.store);
-  const readers = new MailReaders({
-    maxBytes,
-    ...(opts.readerThreads !== undefined ? { threads: opts.readerThreads } : {}),
-  });
+  const readers = new MailReaders(
+    opts.readerThreads !== undefined ? { threads: opts.readerThreads } : {},
+  );
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession) {
     const r = await addresses.resolve(address.address);

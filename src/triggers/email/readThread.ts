@@ -6,8 +6,8 @@ import type { ReadAnswer, ReadRequest } from "./readers.ts";
 
 const port = parentPort;
 if (!port) throw new Error("readThread runs in a worker thread");
-port.on("message", ({ id, raw, sender, maxBytes }: ReadRequest) => {
-  parseMail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), sender, maxBytes).then(
+port.on("message", ({ id, raw, sender }: ReadRequest) => {
+  parseMail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), sender).then(
     (mail) => {
       // Each file in an ArrayBuffer of its own, so that moving it moves nothing else.
       const files = mail.files.map((f) => ({ ...f, bytes: new Uint8Array(f.bytes) }));

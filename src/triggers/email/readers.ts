@@ -1,19 +1,17 @@
-// Reading (MIME-parsing) received messages off the SMTP listener's event loop. Parsing a
-// message with a large attachment is most of the listener's CPU per message (line splitting
-// and base64 decoding in JavaScript; docs/benchmarks.md, bench/email), and on the event loop
-// it also holds up every other connection's replies. Messages that are small once their
-// large base64 attachments are cut out (skeleton.ts) are read inline (a round trip to a
-// thread would cost more than the parse); larger ones go to a few worker threads, started
-// on first use. Threads read several messages at once (the listener's
-// connection limit bounds how many); a message that takes longer than the time bound ends
-// its thread, and the messages it was reading are answered "try again later".
+// Reading (MIME-parsing) received messages off the SMTP listener's event loop. Reading a
+// message (finding its large attachments, parsing, hashing the files) is most of the
+// intake's CPU after SMTP itself (docs/benchmarks.md, bench/email), and on the event loop it
+// would also hold up every other connection's replies. So every message but small ones
+// (8 KB: a round trip to a thread would cost more than reading them) goes to a few worker
+// threads, started on first use, its bytes moved there and the attachments' bytes moved
+// back. A message that takes longer than the time bound ends its thread, and the messages
+// it was reading are answered "try again later".
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../../engine/moduleWorker.ts";
 import { type MailInputs, parseMail } from "./message.ts";
-import { skeletonOf } from "./skeleton.ts";
 
-export type ReadRequest = { id: number; raw: Uint8Array; sender: string; maxBytes: number };
+export type ReadRequest = { id: number; raw: Uint8Array; sender: string };
 export type ReadAnswer = { id: number; mail: MailInputs } | { id: number; error: string };
 
 /** A message that could not be read: `unreadable` (its fault) or `unavailable` (ours). */
@@ -29,12 +27,10 @@ export class ReadError extends Error {
 export interface MailReaderOptions {
   /** Threads (default: the cores but one, 1 to 4). 0: read everything inline. */
   threads?: number;
-  /** Messages up to this many bytes are read inline (default 32 KB). */
+  /** Messages up to this many bytes are read inline (default 8 KB). */
   inlineMax?: number;
   /** Longest read of one message (default 30 s). */
   timeoutMs?: number;
-  /** Passed to the parser: the longest HTML part it converts to text. */
-  maxBytes: number;
 }
 
 interface Pending {
@@ -53,10 +49,10 @@ export class MailReaders {
   private turn = 0;
   private closed = false;
 
-  constructor(private readonly opts: MailReaderOptions) {
+  constructor(opts: MailReaderOptions = {}) {
     const n = opts.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     this.threads = new Array(n).fill(undefined);
-    this.inlineMax = opts.inlineMax ?? 32 * 1024;
+    this.inlineMax = opts.inlineMax ?? 8 * 1024;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
@@ -65,11 +61,8 @@ export class MailReaders {
    * the thread; otherwise its memory is moved there and `raw` is empty on return).
    */
   read(raw: Buffer, sender: string, keepRaw: boolean): Promise<MailInputs> {
-    // What the parser has left to read once large attachments are cut out (skeleton.ts).
-    const plan = skeletonOf(raw);
-    const left = plan ? plan.skeleton.length : raw.length;
-    if (this.threads.length === 0 || left <= this.inlineMax || this.closed) {
-      return parseMail(raw, sender, this.opts.maxBytes, plan).catch((err: Error) => {
+    if (this.threads.length === 0 || raw.length <= this.inlineMax || this.closed) {
+      return parseMail(raw, sender).catch((err: Error) => {
         throw new ReadError("unreadable", err.message);
       });
     }
@@ -90,7 +83,7 @@ export class MailReaders {
       // Moving the bytes needs an ArrayBuffer of the message alone (Buffer.concat of a
       // large message makes one); otherwise, or when the caller keeps them, they are copied.
       const own = raw.byteOffset === 0 && raw.buffer.byteLength === raw.length;
-      const request: ReadRequest = { id, raw, sender, maxBytes: this.opts.maxBytes };
+      const request: ReadRequest = { id, raw, sender };
       thread.postMessage(request, own && !keepRaw ? [raw.buffer as ArrayBuffer] : []);
     });
   }

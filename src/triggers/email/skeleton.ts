@@ -1,27 +1,40 @@
-// Large base64 attachments decoded natively. mailparser reads a message line by line in
-// JavaScript, so a 50 KB attachment is most of its work (bench/email); the attachment's
+// Large base64 attachments decoded natively. The MIME parser reads a message line by line
+// in JavaScript, so a 50 KB attachment is most of its work (bench/email); the attachment's
 // bytes are nothing it needs to understand. So before parsing, each large base64 leaf part
 // that will be an attachment is cut out and replaced by a short marker (the base64 of a
-// random tag), mailparser parses that small skeleton (headers, names, charsets, structure:
+// random tag), the parser reads that small skeleton (headers, names, charsets, structure:
 // all its rules stay in force), and each attachment that came out as a marker gets the
 // real bytes, decoded by Buffer in one call. A part is cut out only when this scan and
-// mailparser must agree on it: its body is plain base64 (alphabet and line breaks, padding
-// at the end, no line that could be a delimiter) between two delimiter lines of its
-// multipart. If the markers do not come back exactly one per attachment, the message is
-// parsed whole instead.
+// the parser must agree on it: its body lies between two delimiter lines of its multipart
+// (so no line in it could be a delimiter) and is what `atob` accepts (WHATWG's forgiving
+// base64: the alphabet and white space, padding only at the end), which decodes the same
+// in every base64 decoder; atob checks and decodes it in one native pass. If the markers do
+// not come back exactly one per attachment, the message is parsed whole instead.
 import { randomBytes } from "node:crypto";
 
 /** Bodies shorter than this (in base64 characters) stay in the skeleton. */
 const MIN_BODY = 2048;
 const MAX_DEPTH = 16;
-const PLAIN_BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 
-export interface Cut {
-  /** The marker's bytes: what mailparser gives as the attachment's content. */
-  marker: Buffer;
-  /** The base64 body in the original message. */
+/** A base64 body in the original message, [start, end), and its bytes. */
+interface Range {
   start: number;
   end: number;
+  bytes: Buffer;
+}
+
+export interface Cut extends Range {
+  /** The marker's bytes: what the parser gives as the attachment's content. */
+  marker: Buffer;
+}
+
+/** The bytes of a base64 body, or undefined when it is not plain base64. */
+function decoded(body: string): Buffer | undefined {
+  try {
+    return Buffer.from(atob(body), "latin1");
+  } catch {
+    return undefined; // a character outside base64, or padding before the end
+  }
 }
 
 export interface Skeleton {
@@ -38,16 +51,19 @@ interface Headers {
   disposition: string;
 }
 
-/** Where the header block starting at `from` ends: the blank line, or -1. */
+/**
+ * Where the header block starting at `from` ends (the blank line's start) and the body
+ * begins, or -1 when there is no blank line before `to`. Line by line, so the search never
+ * runs past the part (headers are short; the part may be megabytes).
+ */
 function headerEnd(text: string, from: number, to: number): { end: number; body: number } {
-  if (text.startsWith("\r\n", from)) return { end: from, body: from + 2 };
-  if (text.startsWith("\n", from)) return { end: from, body: from + 1 };
-  const crlf = text.indexOf("\r\n\r\n", from);
-  const lf = text.indexOf("\n\n", from);
-  const a = crlf >= 0 && crlf < to ? crlf : -1;
-  const b = lf >= 0 && lf < to ? lf : -1;
-  if (a >= 0 && (b < 0 || a < b)) return { end: a, body: a + 4 };
-  if (b >= 0) return { end: b, body: b + 2 };
+  for (let at = from; at < to; ) {
+    const nl = text.indexOf("\n", at);
+    if (nl < 0 || nl >= to) break;
+    if (nl === at || (nl === at + 1 && text.charCodeAt(at) === 13))
+      return { end: at, body: nl + 1 };
+    at = nl + 1;
+  }
   return { end: -1, body: -1 };
 }
 
@@ -81,7 +97,7 @@ function partsOf(text: string, from: number, to: number, boundary: string) {
   let at = from;
   for (;;) {
     const i = text.indexOf(dash, at);
-    if (i < 0 || i >= to) return undefined; // never closed: leave it to mailparser
+    if (i < 0 || i >= to) return undefined; // never closed: leave it to the parser
     at = i + dash.length;
     if (i !== from && text[i - 1] !== "\n") continue;
     const lineEnd = text.indexOf("\n", at);
@@ -102,7 +118,7 @@ function partsOf(text: string, from: number, to: number, boundary: string) {
   }
 }
 
-function scan(text: string, from: number, to: number, depth: number, out: Array<[number, number]>) {
+function scan(text: string, from: number, to: number, depth: number, out: Range[]) {
   if (depth > MAX_DEPTH) return;
   const { end, body } = headerEnd(text, from, to);
   if (end < 0) return;
@@ -122,24 +138,24 @@ function scan(text: string, from: number, to: number, depth: number, out: Array<
       h.type.startsWith("multipart/")
     );
   if (!attachment || h.encoding !== "base64" || to - body < MIN_BODY) return;
-  if (!PLAIN_BASE64.test(text.slice(body, to))) return;
-  out.push([body, to]);
+  const bytes = decoded(text.slice(body, to));
+  if (bytes) out.push({ start: body, end: to, bytes });
 }
 
 /** The message with its large base64 attachments cut out, or undefined when there are none. */
 export function skeletonOf(raw: Buffer): Skeleton | undefined {
   const text = raw.toString("latin1");
-  const ranges: Array<[number, number]> = [];
+  const ranges: Range[] = [];
   scan(text, 0, text.length, 0, ranges);
   if (ranges.length === 0) return undefined;
   const tag = randomBytes(9).toString("hex");
   const pieces: Buffer[] = [];
   const cuts: Cut[] = [];
   let at = 0;
-  ranges.forEach(([start, end], i) => {
+  ranges.forEach(({ start, end, bytes }, i) => {
     const marker = Buffer.from(`plainrun-cut ${tag} ${i}`);
     pieces.push(raw.subarray(at, start), Buffer.from(marker.toString("base64")));
-    cuts.push({ marker, start, end });
+    cuts.push({ start, end, bytes, marker });
     at = end;
   });
   pieces.push(raw.subarray(at));
@@ -147,11 +163,10 @@ export function skeletonOf(raw: Buffer): Skeleton | undefined {
 }
 
 /**
- * The attachments' contents with the cut bodies put back (decoded), or undefined when the
+ * The attachments' contents with the cut bodies' bytes put back, or undefined when the
  * markers did not come back one per attachment.
  */
 export function restoreCuts(
-  raw: Buffer,
   s: Skeleton,
   contents: Buffer[],
   elsewhere: string[],
@@ -164,8 +179,7 @@ export function restoreCuts(
     if (i < 0) return c;
     matched++;
     used.add(i);
-    const cut = s.cuts[i] as Cut;
-    return Buffer.from(raw.toString("latin1", cut.start, cut.end), "base64");
+    return (s.cuts[i] as Cut).bytes;
   });
   return used.size === s.cuts.length && matched === used.size ? out : undefined;
 }
