@@ -12,7 +12,7 @@ import { resolveConfig } from "../../src/server/config.ts";
 import { type RunningServer, registerRole, startServer } from "../../src/server/serve.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
 import { startSmtpListener } from "../../src/triggers/email/listener.ts";
-import { startSmtpRole } from "../../src/triggers/email/role.ts";
+import { type SmtpRoleHandle, startSmtpRole } from "../../src/triggers/email/role.ts";
 import { publishedProcess } from "../helpers/engines.ts";
 
 /** The EHLO reply's lines after the greeting. */
@@ -39,10 +39,15 @@ describe("plainrun serve --roles api,worker,smtp", () => {
   let dir: string;
   let server: RunningServer;
   let smtpPort = 0;
+  let role: SmtpRoleHandle | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "plainrun-smtp-"));
-    registerRole("smtp", startSmtpRole); // as plainrun serve does
+    // As plainrun serve does, keeping the role's handle to reach its thread.
+    registerRole("smtp", async (ctx) => {
+      role = await startSmtpRole(ctx);
+      return role;
+    });
     const config = resolveConfig(
       {
         dataDir: dir,
@@ -74,25 +79,60 @@ describe("plainrun serve --roles api,worker,smtp", () => {
     expect(reply).not.toMatch(/STARTTLS/);
   });
 
-  it("runs a message to a process's address on the server's workers", async () => {
+  /** Sends a message to the process's published address; answers the run it started. */
+  async function mail(process: string, subject: string) {
     const engine = server.engine;
-    await publishedProcess(engine, "hello mail", 'say "got {the email\'s subject}"\n');
-    const { published } = await new EmailAddresses(engine, "mail.example.test").get("hello mail");
+    const { published } = await new EmailAddresses(engine, "mail.example.test").get(process);
     const transport = nodemailer.createTransport({
       host: "127.0.0.1",
       port: smtpPort,
       ignoreTLS: true,
     });
-    const info = await transport.sendMail({
-      from: "a@example.com",
-      to: published,
-      subject: "hi",
-      text: "x",
-    });
-    transport.close();
-    const id = /run ([0-9a-f-]{36})/.exec(info.response)?.[1] as string;
-    const run = await engine.runs.waitFor(id);
+    try {
+      const info = await transport.sendMail({
+        from: "a@example.com",
+        to: published,
+        subject,
+        text: "x",
+      });
+      const id = /run ([0-9a-f-]{36})/.exec(info.response)?.[1] as string;
+      return await engine.runs.waitFor(id);
+    } finally {
+      transport.close();
+    }
+  }
+
+  it("runs a message to a process's address on the server's workers", async () => {
+    await publishedProcess(server.engine, "hello mail", 'say "got {the email\'s subject}"\n');
+    const run = await mail("hello mail", "hi");
     expect(run).toMatchObject({ status: "Succeeded", trigger: "email", log: ["got hi"] });
+  });
+
+  it("refuses an unknown address at RCPT TO from its own thread, asking the engine", async () => {
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: smtpPort,
+      ignoreTLS: true,
+    });
+    const err = (await transport
+      .sendMail({ from: "a@example.com", to: "nobody.abcdefghij@mail.example.test", text: "x" })
+      .catch((e: unknown) => e)) as { responseCode?: number; response?: string };
+    transport.close();
+    expect(err.responseCode).toBe(550);
+    expect(err.response).toMatch(/no such address here/);
+  });
+
+  it("starts its SMTP thread again on the same port when it dies", async () => {
+    await publishedProcess(server.engine, "again", 'say "again {the email\'s subject}"\n');
+    const first = role?.thread();
+    expect(first).toBeDefined();
+    await first?.terminate();
+    // Polled: the thread is started again after a pause.
+    await expect
+      .poll(() => role?.thread() !== undefined && role?.thread() !== first, { timeout: 30_000 })
+      .toBe(true);
+    const run = await mail("again", "back");
+    expect(run).toMatchObject({ status: "Succeeded", log: ["again back"] });
   });
 });
 

@@ -4,21 +4,22 @@
 // process does not allow, a failed DMARC check, a message that cannot be read (end of DATA).
 // A message is read whole before anything is stored, so a client that disconnects or stalls
 // leaves no run and no file. "250" is sent only once every run it started is durably stored.
+// What it asks of the engine goes through a MailIntake (intake.ts), so the same listener runs
+// beside the engine or in a thread of its own (smtpThread.ts).
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DNSResolver } from "mailauth";
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
-import { type Engine, isEngineError, type Run } from "../../engine/index.ts";
+import type { Engine } from "../../engine/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
-import { type Durability, durabilityOf } from "./durable.ts";
+import { engineIntake, type MailIntake, type MailRecipient } from "./intake.ts";
 import type { MailInputs } from "./message.ts";
 import { PromptSmtpServer } from "./promptServer.ts";
 import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
 
-export interface SmtpListenerOptions {
-  engine: Engine;
-  addresses: EmailAddresses;
+/** The listener's settings (all plain data, so they can be given to a thread). */
+export interface SmtpSettings {
   port: number;
   host: string;
   /** Largest message in bytes (announced in EHLO; default 25 MB). */
@@ -31,11 +32,27 @@ export interface SmtpListenerOptions {
   timeoutMs?: number;
   /** PEM certificate and key: STARTTLS is offered when both are given. */
   tls?: { cert: Buffer; key: Buffer };
-  /** DNS for DMARC checks (tests give their own). */
-  resolver?: DNSResolver;
   /** Threads that parse large messages (default: the cores but one, 1 to 4; 0: inline). */
   readerThreads?: number;
-  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /**
+   * Messages up to this many bytes are parsed in the listener's own thread (default 8 KB:
+   * beside the engine, its thread is the engine's; in a thread of its own, larger).
+   */
+  inlineMax?: number;
+}
+
+export type SmtpLogger = {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
+
+/** A listener beside the engine (in this thread). */
+export interface SmtpListenerOptions extends SmtpSettings {
+  engine: Engine;
+  addresses: EmailAddresses;
+  /** DNS for DMARC checks (tests give their own). */
+  resolver?: DNSResolver;
+  logger?: SmtpLogger;
 }
 
 export interface SmtpListener {
@@ -70,16 +87,32 @@ function mailFrom(session: SMTPServerSession): string {
   return from ? from.address : "";
 }
 
+/** Starts a listener that asks the engine directly (it runs in the engine's thread). */
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
-  const { engine, addresses } = opts;
+  const intake = await engineIntake(opts.engine, opts.addresses, opts.logger);
+  try {
+    return await listen(opts, intake, opts.logger, opts.resolver);
+  } catch (err) {
+    await intake.close();
+    throw err;
+  }
+}
+
+/** The SMTP listener on `intake`; closing it closes the intake too. */
+export async function listen(
+  opts: SmtpSettings,
+  intake: MailIntake,
+  logger?: SmtpLogger,
+  resolver?: DNSResolver,
+): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const durable: Durability = await durabilityOf(engine.store);
-  const readers = new MailReaders(
-    opts.readerThreads !== undefined ? { threads: opts.readerThreads } : {},
-  );
+  const readers = new MailReaders({
+    ...(opts.readerThreads !== undefined ? { threads: opts.readerThreads } : {}),
+    ...(opts.inlineMax !== undefined ? { inlineMax: opts.inlineMax } : {}),
+  });
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession) {
-    const r = await addresses.resolve(address.address);
+    const r = await intake.resolve(address.address);
     if (!r) throw reply(550, `5.1.1 <${address.address}>: no such address here`);
     const stage = stageRefusal(r);
     if (stage) throw reply(550, `5.1.1 <${address.address}>: ${stage}`);
@@ -118,7 +151,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     const recipients: Array<{ address: string; r: ResolvedRecipient }> = [];
     const seen = new Set<string>();
     for (const rcpt of session.envelope.rcptTo) {
-      const r = await addresses.resolve(rcpt.address);
+      const r = await intake.resolve(rcpt.address);
       if (!r) throw reply(550, `5.1.1 <${rcpt.address}>: no such address here`);
       const key = `${r.process.id}/${r.stage}`;
       if (seen.has(key)) continue; // two spellings of one address: one run
@@ -152,8 +185,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
         ip: session.remoteAddress,
         helo: session.hostNameAppearsAs || "",
         sender,
-        mta: addresses.domain,
-        ...(opts.resolver ? { resolver: opts.resolver } : {}),
+        mta: intake.domain,
+        ...(resolver ? { resolver } : {}),
       });
       if (!auth.pass) {
         const names = recipients.filter(({ r }) => r.senders.authenticated);
@@ -163,56 +196,24 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
         );
       }
     }
-    const started = await Promise.allSettled(
-      recipients.map(({ address, r }) =>
-        engine.startRun({
-          process: r.process.id,
-          stage: r.stage,
-          inputs: mail.inputs,
-          files: mail.files,
-          trigger: {
-            type: "email",
-            details: {
-              sender,
-              recipient: address,
-              message_id: mail.messageId ?? null,
-              client_address: session.remoteAddress,
-            },
-          },
-          // A Message-ID already seen for this process and stage starts no second run.
-          ...(mail.messageId
-            ? {
-                idempotencyKey: mail.messageId,
-                idempotencyScope: `email:${r.process.id}:${r.stage}`,
-              }
-            : {}),
-        }),
-      ),
-    );
-    const runs: Run[] = [];
-    const failures: string[] = [];
-    started.forEach((s, i) => {
-      const name = recipients[i]?.r.process.name;
-      if (s.status === "fulfilled") runs.push(s.value);
-      else if (isEngineError(s.reason) && s.reason.code === "idempotency_mismatch") {
-        // The same Message-ID with other content: already handled, nothing new to start.
-      } else failures.push(`process "${name}": ${(s.reason as Error)?.message ?? s.reason}`);
+    const to: MailRecipient[] = recipients.map(({ address, r }) => ({
+      address,
+      processId: r.process.id,
+      processName: r.process.name,
+      stage: r.stage,
+    }));
+    const answer = await intake.start({
+      recipients: to,
+      mail,
+      sender,
+      clientAddress: session.remoteAddress,
     });
-    if (runs.length === 0 && failures.length > 0) {
-      const tooLarge = started.some(
-        (s) => s.status === "rejected" && isEngineError(s.reason) && s.reason.code === "too_large",
-      );
-      throw reply(tooLarge ? 552 : 550, `${tooLarge ? "5.3.4" : "5.7.0"} ${failures.join("; ")}`);
-    }
-    if (failures.length > 0) {
-      opts.logger?.warn({ failures, messageId: mail.messageId }, "email started only some runs");
-    }
-    await durable.sync();
-    return `2.0.0 accepted: ${runs.map((r) => `run ${r.id}`).join(", ") || "already received"}`;
+    if ("ok" in answer) return answer.ok;
+    throw reply(answer.code, answer.message);
   }
 
   const server = new PromptSmtpServer({
-    name: addresses.domain,
+    name: intake.domain,
     banner: "Plainrun",
     size: maxBytes,
     rejectOversized: true,
@@ -237,28 +238,33 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
         (message) => callback(null, message),
         (err: Error & { responseCode?: number }) => {
           if (!err.responseCode) {
-            opts.logger?.error({ err }, "email could not be handled");
+            logger?.error({ err }, "email could not be handled");
             callback(reply(451, "4.3.0 the message could not be stored now; try again later"));
           } else callback(err);
         },
       );
     },
   });
-  server.on("error", (err) => opts.logger?.warn({ err }, "SMTP connection error"));
+  server.on("error", (err) => logger?.warn({ err }, "SMTP connection error"));
   server.listen(opts.port, opts.host);
-  await Promise.race([
-    once(server.server, "listening"),
-    once(server.server, "error").then(([err]) => {
-      throw err;
-    }),
-  ]);
+  try {
+    await Promise.race([
+      once(server.server, "listening"),
+      once(server.server, "error").then(([err]) => {
+        throw err;
+      }),
+    ]);
+  } catch (err) {
+    await readers.close();
+    throw err;
+  }
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await readers.close();
-      await durable.close();
+      await intake.close();
     },
   };
 }
