@@ -8,6 +8,8 @@
  *     [--roles smtp]     (`plainrun serve`'s roles; api,worker,smtp also executes the runs)
  *     [--cpu-prof DIR]   (the server's CPU profile, for `node --cpu-prof`'s viewers)
  *
+ * Builds the server first (scripts/build.mjs: bin/plainrun.js would otherwise run the
+ * TypeScript sources through tsx when a source is newer than dist/, a slower server).
  * Installs Postfix (for smtp-source and smtp-sink) with apt-get when missing. Creates and
  * publishes a process with the CLI on a fresh data directory (embedded SQLite). Each
  * repetition sends the same pre-formatted message (no Message-ID, so none is deduplicated)
@@ -199,6 +201,7 @@ async function repetition(dir: string, address: string, file: string) {
 }
 
 async function main() {
+  execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "ignore" });
   ensurePostfix();
   const dir = mkdtempSync(join(tmpdir(), "plainrun-bench-email-"));
   const cli = (...args: string[]) =>

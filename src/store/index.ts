@@ -21,6 +21,7 @@ export {
   getEmailAddress,
   getProcessByEmailToken,
   insertEmailAddress,
+  type TokenProcess,
   updateEmailAddress,
 } from "./queries/emailAddresses.ts";
 export { type FileMeta, getFileMetas, getFiles, insertFiles } from "./queries/files.ts";

@@ -6,6 +6,12 @@ import type { Db } from "./db.ts";
 
 export type EmailAddressRow = Selectable<EmailAddressesTable>;
 
+/** What the listener needs of a process: whether each stage can run. */
+export type TokenProcess = Pick<
+  ProcessRow,
+  "id" | "name" | "latest_version" | "published_hash" | "draft_source"
+>;
+
 /**
  * The process a token names and its sender rule, in one statement (the listener asks at
  * RCPT TO and again at the end of DATA, for every message).
@@ -13,11 +19,11 @@ export type EmailAddressRow = Selectable<EmailAddressesTable>;
 export async function getProcessByEmailToken(
   db: Db,
   token: string,
-): Promise<{ process: ProcessRow; senders: string } | undefined> {
+): Promise<{ process: TokenProcess; senders: string } | undefined> {
   const row = await db
     .selectFrom("email_addresses as e")
     .innerJoin("processes as p", "p.id", "e.process_id")
-    .selectAll("p")
+    .select(["p.id", "p.name", "p.latest_version", "p.published_hash", "p.draft_source"])
     .select("e.senders as email_senders")
     .where("e.token", "=", token)
     .executeTakeFirst();

@@ -13,6 +13,7 @@ import {
   insertEmailAddress,
   type ProcessRow,
   type Stage,
+  type TokenProcess,
   updateEmailAddress,
 } from "../../store/index.ts";
 import { ANYONE, checkSenderRule, parseSenderRule, type SenderRule } from "./senders.ts";
@@ -68,10 +69,25 @@ export function mailDomainOf(config: { mailDomain?: string | undefined }): strin
   return (config.mailDomain || hostname()).toLowerCase();
 }
 
+/** What an address names: small, as the SMTP thread asks for it twice per message. */
 export interface ResolvedRecipient {
-  process: ProcessRow;
+  processId: string;
+  processName: string;
   stage: Stage;
   senders: SenderRule;
+  /** Why this stage cannot take mail (never published, an empty draft), or undefined. */
+  refusal?: string;
+}
+
+/** Why a process cannot take mail at this stage, or undefined when it can. */
+function stageRefusal(p: TokenProcess, stage: Stage): string | undefined {
+  if (stage === "published" && (p.latest_version === 0 || !p.published_hash)) {
+    return `process "${p.name}" has never been published: mail its draft address instead`;
+  }
+  if (stage === "draft" && !p.draft_source.trim()) {
+    return `process "${p.name}" has no draft to run`;
+  }
+  return undefined;
 }
 
 export class EmailAddresses {
@@ -144,6 +160,14 @@ export class EmailAddresses {
     if (!parsed) return undefined;
     const found = await getProcessByEmailToken(this.engine.store.db, parsed.token);
     if (!found) return undefined;
-    return { process: found.process, stage: parsed.stage, senders: parseSenderRule(found.senders) };
+    const { process: p } = found;
+    const refusal = stageRefusal(p, parsed.stage);
+    return {
+      processId: p.id,
+      processName: p.name,
+      stage: parsed.stage,
+      senders: parseSenderRule(found.senders),
+      ...(refusal ? { refusal } : {}),
+    };
   }
 }

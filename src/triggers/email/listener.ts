@@ -71,17 +71,6 @@ function megabytes(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }
 
-/** Why a process cannot take mail at this stage, or undefined when it can. */
-function stageRefusal(r: ResolvedRecipient): string | undefined {
-  if (r.stage === "published" && (r.process.latest_version === 0 || !r.process.published_hash)) {
-    return `process "${r.process.name}" has never been published: mail its draft address instead`;
-  }
-  if (r.stage === "draft" && !r.process.draft_source.trim()) {
-    return `process "${r.process.name}" has no draft to run`;
-  }
-  return undefined;
-}
-
 function mailFrom(session: SMTPServerSession): string {
   const from = session.envelope.mailFrom;
   return from ? from.address : "";
@@ -114,13 +103,12 @@ export async function listen(
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession) {
     const r = await intake.resolve(address.address);
     if (!r) throw reply(550, `5.1.1 <${address.address}>: no such address here`);
-    const stage = stageRefusal(r);
-    if (stage) throw reply(550, `5.1.1 <${address.address}>: ${stage}`);
+    if (r.refusal) throw reply(550, `5.1.1 <${address.address}>: ${r.refusal}`);
     const sender = mailFrom(session);
     if (!senderAllowed(r.senders, sender)) {
       throw reply(
         550,
-        `5.7.1 <${sender || "(empty sender)"}> may not send to process "${r.process.name}": it accepts mail from ${describeRule(r.senders)}`,
+        `5.7.1 <${sender || "(empty sender)"}> may not send to process "${r.processName}": it accepts mail from ${describeRule(r.senders)}`,
       );
     }
   }
@@ -153,7 +141,7 @@ export async function listen(
     for (const rcpt of session.envelope.rcptTo) {
       const r = await intake.resolve(rcpt.address);
       if (!r) throw reply(550, `5.1.1 <${rcpt.address}>: no such address here`);
-      const key = `${r.process.id}/${r.stage}`;
+      const key = `${r.processId}/${r.stage}`;
       if (seen.has(key)) continue; // two spellings of one address: one run
       seen.add(key);
       recipients.push({ address: rcpt.address, r });
@@ -176,7 +164,7 @@ export async function listen(
       if (!senderAllowed(r.senders, mail.from)) {
         throw reply(
           550,
-          `5.7.1 From <${mail.from}> may not send to process "${r.process.name}": it accepts mail from ${describeRule(r.senders)}`,
+          `5.7.1 From <${mail.from}> may not send to process "${r.processName}": it accepts mail from ${describeRule(r.senders)}`,
         );
       }
     }
@@ -192,14 +180,14 @@ export async function listen(
         const names = recipients.filter(({ r }) => r.senders.authenticated);
         throw reply(
           550,
-          `5.7.1 process "${names[0]?.r.process.name}" accepts only authenticated senders: ${auth.why}`,
+          `5.7.1 process "${names[0]?.r.processName}" accepts only authenticated senders: ${auth.why}`,
         );
       }
     }
     const to: MailRecipient[] = recipients.map(({ address, r }) => ({
       address,
-      processId: r.process.id,
-      processName: r.process.name,
+      processId: r.processId,
+      processName: r.processName,
       stage: r.stage,
     }));
     const answer = await intake.start({
