@@ -1,5 +1,6 @@
 // An engine with workers and the SMTP listener on a free loopback port, and a nodemailer
 // client that sends to it: real SMTP over sockets, as a mail server would.
+import { connect } from "node:net";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { MailSettings, WorkerPoolHandle } from "../../src/engine/index.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
@@ -89,4 +90,45 @@ export async function refusal(
 /** Run ids named in a 250 reply ("accepted: run ID, run ID"). */
 export function runIdsOf(response: string): string[] {
   return [...response.matchAll(/run ([0-9a-f-]{36})/g)].map((m) => m[1] as string);
+}
+
+/** A hand-driven SMTP conversation over a socket: write lines, wait for what the server says. */
+export function smtpDialog(port: number) {
+  const socket = connect(port, "127.0.0.1");
+  socket.setEncoding("utf8");
+  let seen = "";
+  let closed = false;
+  socket.on("data", (d: string) => {
+    seen += d;
+  });
+  const ended = new Promise<void>((resolve) =>
+    socket.on("close", () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  return {
+    socket,
+    ended,
+    /** Resolves once what the server said so far matches; rejects if it closes first. */
+    waitFor(re: RegExp): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (re.test(seen)) done(() => resolve(seen));
+          else if (closed) done(() => reject(new Error(`closed; saw ${seen}`)));
+        };
+        const done = (settle: () => void) => {
+          socket.off("data", check);
+          socket.off("close", check);
+          settle();
+        };
+        socket.on("data", check);
+        socket.on("close", check);
+        check();
+      });
+    },
+    write(text: string): void {
+      socket.write(text);
+    },
+  };
 }

@@ -2,12 +2,11 @@
 // message's parts and attachments as the run's inputs, byte for byte.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishedProcess } from "../helpers/engines.ts";
 import { dialects } from "../helpers/stores.ts";
-import { type MailRig, mailRig, refusal, runIdsOf } from "./helpers.ts";
+import { type MailRig, mailRig, refusal, runIdsOf, smtpDialog } from "./helpers.ts";
 
 const EXAMPLES = join(import.meta.dirname, "../../../shared/examples");
 const INTAKE = readFileSync(join(EXAMPLES, "email-intake.plain"), "utf8");
@@ -258,34 +257,17 @@ describe("refusals over SMTP", () => {
     const { published } = await rig.addresses.get("partial");
     const port = rig.listener.port;
     const dialog = async (stall: boolean) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.setEncoding("utf8");
-      let seen = "";
-      const waitFor = (re: RegExp) =>
-        new Promise<void>((resolve, reject) => {
-          const check = () => (re.test(seen) ? resolve() : undefined);
-          socket.on("data", (d: string) => {
-            seen += d;
-            check();
-          });
-          socket.on("close", () => reject(new Error(`closed; saw ${seen}`)));
-          check();
-        });
-      await waitFor(/^220 /m);
-      socket.write("EHLO client.example.com\r\n");
-      await waitFor(/^250 /m);
-      socket.write(`MAIL FROM:<ap@example.com>\r\nRCPT TO:<${published}>\r\nDATA\r\n`);
-      await waitFor(/^354 /m);
-      socket.write(
+      const smtp = smtpDialog(port);
+      await smtp.waitFor(/^220 /m);
+      smtp.write("EHLO client.example.com\r\n");
+      await smtp.waitFor(/^250 /m);
+      smtp.write(`MAIL FROM:<ap@example.com>\r\nRCPT TO:<${published}>\r\nDATA\r\n`);
+      await smtp.waitFor(/^354 /m);
+      smtp.write(
         `Subject: cut\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: text/csv; name=a.csv\r\nContent-Disposition: attachment; filename=a.csv\r\n\r\nid\r\n1\r\n`,
       );
-      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-      if (stall)
-        await closed; // the server's timeout ends it
-      else {
-        socket.destroy();
-        await closed;
-      }
+      if (!stall) smtp.socket.destroy(); // else the server's timeout ends it
+      await smtp.ended;
     };
     await dialog(false);
     await dialog(true);

@@ -6,7 +6,7 @@ import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkSenderRule, senderAllowed } from "../../src/triggers/email/senders.ts";
 import { publishedProcess } from "../helpers/engines.ts";
-import { type MailRig, mailRig, refusal, runIdsOf } from "./helpers.ts";
+import { type MailRig, mailRig, refusal, runIdsOf, smtpDialog } from "./helpers.ts";
 
 const SAY = 'say "from {the email\'s sender}"\n';
 
@@ -105,5 +105,37 @@ describe("sender rules", () => {
     );
     expect(forged.code).toBe(550);
     expect(await runCount(rig)).toBe(1);
+  });
+
+  it("a rule made authenticated-only between RCPT TO and the end of DATA still holds for that message", async () => {
+    const nxdomain = async (name: string, type: string) => {
+      throw Object.assign(new Error(`no ${type} for ${name}`), { code: "ENOTFOUND" });
+    };
+    // Messages over 1 KB are read in a reader thread, their bytes moved there when they have
+    // a memory of their own (over 4 KB: smaller ones share a pool and are copied).
+    rig = await mailRig("sqlite", { resolver: nxdomain, inlineMax: 1024, readerThreads: 1 });
+    await publishedProcess(rig.te.engine, "tightened", SAY);
+    const { published } = await rig.addresses.get("tightened");
+    const attempt = async (body: string) => {
+      const smtp = smtpDialog(rig?.listener.port as number);
+      await smtp.waitFor(/^220 /m);
+      smtp.write("EHLO client.example.com\r\nMAIL FROM:<ap@example.com>\r\n");
+      await smtp.waitFor(/^250 .*\r\n250 /ms);
+      smtp.write(`RCPT TO:<${published}>\r\n`);
+      await smtp.waitFor(/^250 .*\r\n250 .*\r\n250 /ms); // the rule allowed anyone then
+      await rig?.addresses.setSenders("tightened", { authenticated: true });
+      smtp.write(`DATA\r\n`);
+      await smtp.waitFor(/^354 /m);
+      smtp.write(`From: ap@example.com\r\nSubject: x\r\n\r\n${body}\r\n.\r\n`);
+      const said = await smtp.waitFor(/^(4|5)\d\d .*\r\n$/m);
+      smtp.socket.destroy();
+      await rig?.addresses.setSenders("tightened", { authenticated: false });
+      return said.split("\r\n").at(-2) ?? "";
+    };
+    // Read in the listener's thread: the message is still whole, and DMARC fails.
+    expect(await attempt("small")).toMatch(/^550 5\.7\.1 .*accepts only authenticated senders/);
+    // Moved to a reader thread: it cannot be checked any more, so it is to be sent again.
+    expect(await attempt("x".repeat(10_000))).toMatch(/^451 4\.7\.0 .*sender rule changed/);
+    expect(await runCount(rig)).toBe(0);
   });
 });

@@ -13,7 +13,6 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import type { Engine } from "../../engine/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
 import { engineIntake, type MailIntake, type MailRecipient } from "./intake.ts";
-import type { MailInputs } from "./message.ts";
 import { PromptSmtpServer } from "./promptServer.ts";
 import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
@@ -100,10 +99,15 @@ export async function listen(
     ...(opts.inlineMax !== undefined ? { inlineMax: opts.inlineMax } : {}),
   });
 
+  // Sessions with a recipient that wanted DMARC at RCPT TO: their message is kept whole for
+  // the check when it is parsed in a reader thread (otherwise its bytes are moved there).
+  const wantsDmarc = new WeakSet<SMTPServerSession>();
+
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession) {
     const r = await intake.resolve(address.address);
     if (!r) throw reply(550, `5.1.1 <${address.address}>: no such address here`);
     if (r.refusal) throw reply(550, `5.1.1 <${address.address}>: ${r.refusal}`);
+    if (r.senders.authenticated) wantsDmarc.add(session);
     const sender = mailFrom(session);
     if (!senderAllowed(r.senders, sender)) {
       throw reply(
@@ -135,23 +139,34 @@ export async function listen(
     if (raw === "gone")
       throw reply(451, "4.4.2 the connection closed before the end of the message");
     const sender = mailFrom(session);
+    const keepRaw = wantsDmarc.has(session);
+    const size = raw.length;
+    // Parsing and re-reading the recipients overlap: each mostly waits (the parser on its
+    // turns of the event loop, the recipients on the engine).
+    const reading = readers.read(raw, sender, keepRaw).then(
+      (mail) => ({ mail }),
+      (err: unknown) => ({ err }),
+    );
     // Re-read the recipients: an address rotated since RCPT TO no longer works.
     const recipients: Array<{ address: string; r: ResolvedRecipient }> = [];
     const seen = new Set<string>();
-    for (const rcpt of session.envelope.rcptTo) {
-      const r = await intake.resolve(rcpt.address);
-      if (!r) throw reply(550, `5.1.1 <${rcpt.address}>: no such address here`);
+    const resolved = await Promise.all(
+      session.envelope.rcptTo.map(async (rcpt) => ({
+        address: rcpt.address,
+        r: await intake.resolve(rcpt.address),
+      })),
+    );
+    for (const { address, r } of resolved) {
+      if (!r) throw reply(550, `5.1.1 <${address}>: no such address here`);
       const key = `${r.processId}/${r.stage}`;
       if (seen.has(key)) continue; // two spellings of one address: one run
       seen.add(key);
-      recipients.push({ address: rcpt.address, r });
+      recipients.push({ address, r });
     }
     const dmarc = recipients.some(({ r }) => r.senders.authenticated);
-    let mail: MailInputs;
-    try {
-      // The DMARC check reads the raw message afterwards: then it is copied, not moved.
-      mail = await readers.read(raw, sender, dmarc);
-    } catch (err) {
+    const read = await reading;
+    if ("err" in read) {
+      const err = read.err;
       if (err instanceof ReadError && err.kind === "unavailable") {
         throw reply(
           451,
@@ -160,6 +175,7 @@ export async function listen(
       }
       throw reply(550, `5.6.0 the message could not be read: ${(err as Error).message}`);
     }
+    const { mail } = read;
     for (const { r } of recipients) {
       if (!senderAllowed(r.senders, mail.from)) {
         throw reply(
@@ -169,6 +185,13 @@ export async function listen(
       }
     }
     if (dmarc) {
+      if (raw.length < size) {
+        // The rule asked for DMARC only after RCPT TO, and the bytes went to a reader thread.
+        throw reply(
+          451,
+          "4.7.0 the process's sender rule changed meanwhile; send the message again",
+        );
+      }
       const auth = await checkDmarc(raw, {
         ip: session.remoteAddress,
         helo: session.hostNameAppearsAs || "",
