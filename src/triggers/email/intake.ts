@@ -32,17 +32,24 @@ export interface MailIntake {
   /** The domain of processes' addresses. */
   readonly domain: string;
   resolve(address: string): Promise<ResolvedRecipient | undefined>;
-  /** Starts one run per recipient; answers once every run started is durably stored. */
+  /**
+   * Starts one run per recipient; answers once every run started is durably stored.
+   * Rejects when the store cannot be written (the listener answers 451).
+   */
   start(accepted: AcceptedMail): Promise<IntakeAnswer>;
   close(): Promise<void>;
 }
 
-type Logger = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+/** Where the email trigger's warnings and errors go (the server's logger). */
+export type SmtpLogger = {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
 
 export async function engineIntake(
   engine: Engine,
   addresses: EmailAddresses,
-  logger?: Logger,
+  logger?: SmtpLogger,
 ): Promise<MailIntake> {
   const durable: Durability = await durabilityOf(engine.store);
 
@@ -108,14 +115,7 @@ export async function engineIntake(
   return {
     domain: addresses.domain,
     resolve: (address) => addresses.resolve(address),
-    async start(accepted) {
-      try {
-        return await startRuns(accepted);
-      } catch (err) {
-        logger?.error({ err }, "email could not be handled");
-        return { code: 451, message: "4.3.0 the message could not be stored now; try again later" };
-      }
-    },
+    start: startRuns,
     close: () => durable.close(),
   };
 }

@@ -3,8 +3,7 @@
 // An accepted message's files are moved across, not copied, when they own their memory.
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { ResolvedRecipient } from "./addresses.ts";
-import type { AcceptedMail, IntakeAnswer, MailIntake } from "./intake.ts";
-import type { SmtpLogger } from "./listener.ts";
+import type { AcceptedMail, IntakeAnswer, MailIntake, SmtpLogger } from "./intake.ts";
 
 /** What the SMTP thread posts to the engine's thread. */
 export type FromSmtpThread =

@@ -12,7 +12,7 @@ import type { DNSResolver } from "mailauth";
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { Engine } from "../../engine/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
-import { engineIntake, type MailIntake, type MailRecipient } from "./intake.ts";
+import { engineIntake, type MailIntake, type MailRecipient, type SmtpLogger } from "./intake.ts";
 import { PromptSmtpServer } from "./promptServer.ts";
 import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
@@ -39,11 +39,6 @@ export interface SmtpSettings {
    */
   inlineMax?: number;
 }
-
-export type SmtpLogger = {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-};
 
 /** A listener beside the engine (in this thread). */
 export interface SmtpListenerOptions extends SmtpSettings {

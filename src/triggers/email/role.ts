@@ -6,9 +6,9 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../../engine/moduleWorker.ts";
 import type { RoleContext, RoleHandle } from "../../server/serve.ts";
 import { EmailAddresses, mailDomainOf } from "./addresses.ts";
-import { engineIntake, type MailIntake } from "./intake.ts";
+import { engineIntake, type MailIntake, type SmtpLogger } from "./intake.ts";
 import { type FromSmtpThread, serveIntake } from "./intakePort.ts";
-import type { SmtpLogger, SmtpSettings } from "./listener.ts";
+import type { SmtpSettings } from "./listener.ts";
 import type { SmtpThreadData } from "./smtpThread.ts";
 
 const RESTART_AFTER_MS = 1000;
