@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { publishedProcess } from "../helpers/engines.ts";
 import { dialects } from "../helpers/stores.ts";
@@ -222,6 +223,22 @@ describe("refusals over SMTP", () => {
     const fresh = await rig.addresses.get("known");
     expect(fresh.published).not.toBe(known.published);
     expect((await rig.send({ to: fresh.published, text: "x" })).response).toMatch(/^250 /);
+    expect(await countRows(rig, "runs")).toBe(1);
+  });
+
+  it("answers 451 (try again), not 550, while the store cannot be written, and takes the message after", async () => {
+    rig = await mailRig("sqlite");
+    const { engine } = rig.te;
+    await publishedProcess(engine, "stored later", ECHO);
+    const { published } = await rig.addresses.get("stored later");
+    await sql`pragma query_only = 1`.execute(engine.store.db); // every write now fails
+    const busy = await refusal(rig.send({ to: published, subject: "now", text: "x" }));
+    await sql`pragma query_only = 0`.execute(engine.store.db);
+    expect(busy.code).toBe(451);
+    expect(busy.response).toMatch(/could not be stored now; try again later/);
+    expect(await countRows(rig, "runs")).toBe(0);
+    const ok = await rig.send({ to: published, subject: "again", text: "x" });
+    await engine.runs.waitFor(runIdsOf(ok.response)[0] as string);
     expect(await countRows(rig, "runs")).toBe(1);
   });
 

@@ -85,6 +85,10 @@ export async function engineIntake(
         }),
       ),
     );
+    // A store that cannot be written now is the listener's trouble, not the message's: the
+    // sender is to try again (451), not to give up.
+    const trouble = started.find((s) => s.status === "rejected" && !isEngineError(s.reason));
+    if (trouble?.status === "rejected") throw trouble.reason;
     const runs: Run[] = [];
     const failures: string[] = [];
     started.forEach((s, i) => {
