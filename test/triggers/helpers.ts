@@ -5,10 +5,10 @@ import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { MailSettings, WorkerPoolHandle } from "../../src/engine/index.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
 import {
-  type SmtpListener,
   type SmtpListenerOptions,
   startSmtpListener,
-} from "../../src/triggers/email/listener.ts";
+} from "../../src/triggers/email/besideEngine.ts";
+import type { SmtpListener } from "../../src/triggers/email/listener.ts";
 import { createTestEngine, type TestEngine } from "../helpers/engines.ts";
 import type { TestDialect } from "../helpers/stores.ts";
 

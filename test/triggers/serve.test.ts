@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/server/config.ts";
 import { type RunningServer, registerRole, startServer } from "../../src/server/serve.ts";
 import { EmailAddresses } from "../../src/triggers/email/addresses.ts";
-import { startSmtpListener } from "../../src/triggers/email/listener.ts";
+import { startSmtpListener } from "../../src/triggers/email/besideEngine.ts";
 import { type SmtpRoleHandle, startSmtpRole } from "../../src/triggers/email/role.ts";
 import { publishedProcess } from "../helpers/engines.ts";
 

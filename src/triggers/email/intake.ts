@@ -2,7 +2,8 @@
 // the runs of an accepted message. The listener runs in a thread of its own under
 // `plainrun serve` (smtpThread.ts), which asks the engine's thread through a port
 // (intakePort.ts); tests and embedders run it beside the engine and ask directly.
-import { type Engine, isEngineError, type Run } from "../../engine/index.ts";
+import { isEngineError } from "../../engine/errors.ts";
+import type { Engine, Run } from "../../engine/index.ts";
 import type { Stage } from "../../store/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
 import { type Durability, durabilityOf } from "./durable.ts";

@@ -10,9 +10,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DNSResolver } from "mailauth";
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
-import type { Engine } from "../../engine/index.ts";
-import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
-import { engineIntake, type MailIntake, type MailRecipient, type SmtpLogger } from "./intake.ts";
+import type { ResolvedRecipient } from "./addresses.ts";
+import type { MailIntake, MailRecipient, SmtpLogger } from "./intake.ts";
 import { PromptSmtpServer } from "./promptServer.ts";
 import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
@@ -40,15 +39,6 @@ export interface SmtpSettings {
   inlineMax?: number;
 }
 
-/** A listener beside the engine (in this thread). */
-export interface SmtpListenerOptions extends SmtpSettings {
-  engine: Engine;
-  addresses: EmailAddresses;
-  /** DNS for DMARC checks (tests give their own). */
-  resolver?: DNSResolver;
-  logger?: SmtpLogger;
-}
-
 export interface SmtpListener {
   port: number;
   close(): Promise<void>;
@@ -68,17 +58,6 @@ function megabytes(bytes: number): string {
 function mailFrom(session: SMTPServerSession): string {
   const from = session.envelope.mailFrom;
   return from ? from.address : "";
-}
-
-/** Starts a listener that asks the engine directly (it runs in the engine's thread). */
-export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
-  const intake = await engineIntake(opts.engine, opts.addresses, opts.logger);
-  try {
-    return await listen(opts, intake, opts.logger, opts.resolver);
-  } catch (err) {
-    await intake.close();
-    throw err;
-  }
 }
 
 /** The SMTP listener on `intake`; closing it closes the intake too. */

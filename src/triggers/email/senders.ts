@@ -1,7 +1,7 @@
 // Who may send to a process's addresses: anyone, or an allow-list of addresses and domains;
 // optionally only senders whose message passes DMARC (DKIM or SPF aligned with From).
 import type { DNSResolver } from "mailauth";
-import { EngineError } from "../../engine/index.ts";
+import { EngineError } from "../../engine/errors.ts";
 
 export interface SenderRule {
   /** Addresses (`ap@example.com`) and domains (`example.com`); empty: anyone. */
