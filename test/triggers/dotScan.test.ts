@@ -98,7 +98,12 @@ describe("the native DATA search", () => {
         );
         chunkings.push(split(wire, at));
       }
-      chunkings.push(split(wire, Array.from({ length: wire.length }, (_, i) => i)));
+      chunkings.push(
+        split(
+          wire,
+          Array.from({ length: wire.length }, (_, i) => i),
+        ),
+      );
       for (const chunks of chunkings) {
         const ours = await parse(chunks, feedDataStream);
         expect(ours).toEqual(whole);

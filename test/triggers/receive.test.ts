@@ -226,6 +226,26 @@ describe("refusals over SMTP", () => {
     expect(await countRows(rig, "runs")).toBe(1);
   });
 
+  it("refuses a message whose address was rotated between RCPT TO and the end of DATA", async () => {
+    rig = await mailRig("sqlite");
+    await publishedProcess(rig.te.engine, "rotated meanwhile", ECHO);
+    const { published } = await rig.addresses.get("rotated meanwhile");
+    const smtp = smtpDialog(rig.listener.port);
+    await smtp.waitFor(/^220 /m);
+    smtp.write(
+      `EHLO client.example.com\r\nMAIL FROM:<ap@example.com>\r\nRCPT TO:<${published}>\r\n`,
+    );
+    await smtp.waitFor(/^250 .*\r\n250 .*\r\n250 /ms);
+    await rig.addresses.rotate("rotated meanwhile");
+    smtp.write("DATA\r\n");
+    await smtp.waitFor(/^354 /m);
+    smtp.write("From: ap@example.com\r\nSubject: late\r\n\r\nbody\r\n.\r\n");
+    const said = await smtp.waitFor(/^[45]\d\d .*\r\n$/m);
+    smtp.socket.destroy();
+    expect(said.split("\r\n").at(-2)).toMatch(/^550 5\.1\.1 <.*>: no such address here/);
+    expect(await countRows(rig, "runs")).toBe(0);
+  });
+
   it("answers 451 (try again), not 550, while the store cannot be written, and takes the message after", async () => {
     rig = await mailRig("sqlite");
     const { engine } = rig.te;

@@ -132,10 +132,16 @@ describe("sender rules", () => {
       await rig?.addresses.setSenders("tightened", { authenticated: false });
       return said.split("\r\n").at(-2) ?? "";
     };
-    // Read in the listener's thread: the message is still whole, and DMARC fails.
-    expect(await attempt("small")).toMatch(/^550 5\.7\.1 .*accepts only authenticated senders/);
-    // Moved to a reader thread: it cannot be checked any more, so it is to be sent again.
+    // It was not checked (nothing asked for DMARC at RCPT TO), whether read in the
+    // listener's thread or moved to a reader thread: it is to be sent again...
+    expect(await attempt("small")).toMatch(/^451 4\.7\.0 .*sender rule changed/);
     expect(await attempt("x".repeat(10_000))).toMatch(/^451 4\.7\.0 .*sender rule changed/);
+    expect(await runCount(rig)).toBe(0);
+    // ...and sent again, the rule holds from RCPT TO on: DMARC fails (no DNS records).
+    await rig.addresses.setSenders("tightened", { authenticated: true });
+    const again = await refusal(rig.send({ to: published, subject: "again", text: "small" }));
+    expect(again).toMatchObject({ code: 550, command: "DATA" });
+    expect(again.response).toMatch(/"tightened" accepts only authenticated senders/);
     expect(await runCount(rig)).toBe(0);
   });
 });

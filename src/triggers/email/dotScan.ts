@@ -19,7 +19,7 @@ const DOT = 0x2e;
 export function feedDataStream(this: SMTPStream, input: Buffer, done: Callback): void {
   const dataStream = this._dataStream;
   let chunk = input;
-  if (this._lastBytes && this._lastBytes.length) {
+  if (this._lastBytes !== false && this._lastBytes.length > 0) {
     chunk = Buffer.concat([this._lastBytes, chunk], this._lastBytes.length + chunk.length);
     this._lastBytes = false;
   }

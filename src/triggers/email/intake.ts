@@ -1,33 +1,41 @@
-// What the SMTP listener asks of the engine: which process an address names, and to start
-// the runs of an accepted message. The listener runs in a thread of its own under
+// What the SMTP listener asks of the engine: which process an address names (at RCPT TO),
+// and, at the end of DATA, to read the recipients again, check the message's sender against
+// their rules and start its runs. The recipients are read again there, in the same call that
+// starts the runs, so an address rotated or a rule changed since RCPT TO holds for the
+// message at no extra round trip. The listener runs in a thread of its own under
 // `plainrun serve` (smtpThread.ts), which asks the engine's thread through a port
 // (intakePort.ts); tests and embedders run it beside the engine and ask directly.
 import { isEngineError } from "../../engine/errors.ts";
 import type { Engine, Run } from "../../engine/index.ts";
-import type { Stage } from "../../store/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
 import { type Durability, durabilityOf } from "./durable.ts";
 import type { MailInputs } from "./message.ts";
+import { describeRule, senderAllowed } from "./senders.ts";
 
-/** One process (and stage) an accepted message goes to. */
-export interface MailRecipient {
-  /** As the client wrote it in RCPT TO. */
-  address: string;
-  processId: string;
-  processName: string;
-  stage: Stage;
+/** A DMARC check's result (senders.ts). */
+export interface DmarcVerdict {
+  pass: boolean;
+  why: string;
 }
 
 export interface AcceptedMail {
-  recipients: MailRecipient[];
+  /** RCPT TO, as the client wrote them. */
+  addresses: string[];
   mail: MailInputs;
   /** MAIL FROM. */
   sender: string;
   clientAddress: string;
+  /**
+   * The message's DMARC check, made when a recipient wanted authenticated senders at RCPT
+   * TO (it needs the message whole); absent when none did.
+   */
+  dmarc?: DmarcVerdict;
 }
 
+type Refusal = { code: number; message: string };
+
 /** The reply to the end of DATA: 250's text, or a refusal's code and text. */
-export type IntakeAnswer = { ok: string } | { code: number; message: string };
+export type IntakeAnswer = { ok: string } | Refusal;
 
 export interface MailIntake {
   /** The domain of processes' addresses. */
@@ -55,13 +63,17 @@ export async function engineIntake(
   const durable: Durability = await durabilityOf(engine.store);
 
   async function startRuns({
-    recipients,
+    addresses: written,
     mail,
     sender,
     clientAddress,
+    dmarc,
   }: AcceptedMail): Promise<IntakeAnswer> {
+    const checked = await checkRecipients(addresses, written, mail.from, dmarc);
+    if ("code" in checked) return checked;
+    const recipients = checked.recipients;
     const started = await Promise.allSettled(
-      recipients.map((r) =>
+      recipients.map(({ address, r }) =>
         engine.startRun({
           process: r.processId,
           stage: r.stage,
@@ -71,7 +83,7 @@ export async function engineIntake(
             type: "email",
             details: {
               sender,
-              recipient: r.address,
+              recipient: address,
               message_id: mail.messageId ?? null,
               client_address: clientAddress,
             },
@@ -93,7 +105,7 @@ export async function engineIntake(
     const runs: Run[] = [];
     const failures: string[] = [];
     started.forEach((s, i) => {
-      const name = recipients[i]?.processName;
+      const name = recipients[i]?.r.processName;
       if (s.status === "fulfilled") runs.push(s.value);
       else if (isEngineError(s.reason) && s.reason.code === "idempotency_mismatch") {
         // The same Message-ID with other content: already handled, nothing new to start.
@@ -123,4 +135,52 @@ export async function engineIntake(
     start: startRuns,
     close: () => durable.close(),
   };
+}
+
+/**
+ * The message's recipients read again (two spellings of one address are one), or the
+ * refusal: an address that no longer works, a From the rule does not allow, a process that
+ * wants authenticated senders and a message that did not pass DMARC (or was not checked:
+ * the rule changed after RCPT TO, so the client is to send it again).
+ */
+async function checkRecipients(
+  addresses: EmailAddresses,
+  written: string[],
+  from: string,
+  dmarc: DmarcVerdict | undefined,
+): Promise<{ recipients: Array<{ address: string; r: ResolvedRecipient }> } | Refusal> {
+  const resolved = await Promise.all(
+    written.map(async (address) => ({ address, r: await addresses.resolve(address) })),
+  );
+  const recipients: Array<{ address: string; r: ResolvedRecipient }> = [];
+  const seen = new Set<string>();
+  for (const { address, r } of resolved) {
+    if (!r) return { code: 550, message: `5.1.1 <${address}>: no such address here` };
+    const key = `${r.processId}/${r.stage}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    recipients.push({ address, r });
+  }
+  for (const { r } of recipients) {
+    if (!senderAllowed(r.senders, from)) {
+      return {
+        code: 550,
+        message: `5.7.1 From <${from}> may not send to process "${r.processName}": it accepts mail from ${describeRule(r.senders)}`,
+      };
+    }
+  }
+  const strict = recipients.find(({ r }) => r.senders.authenticated)?.r;
+  if (strict && !dmarc) {
+    return {
+      code: 451,
+      message: "4.7.0 the process's sender rule changed meanwhile; send the message again",
+    };
+  }
+  if (strict && dmarc && !dmarc.pass) {
+    return {
+      code: 550,
+      message: `5.7.1 process "${strict.processName}" accepts only authenticated senders: ${dmarc.why}`,
+    };
+  }
+  return { recipients };
 }

@@ -10,8 +10,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DNSResolver } from "mailauth";
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
-import type { ResolvedRecipient } from "./addresses.ts";
-import type { MailIntake, MailRecipient, SmtpLogger } from "./intake.ts";
+import type { MailIntake, SmtpLogger } from "./intake.ts";
+import type { MailInputs } from "./message.ts";
 import { PromptSmtpServer } from "./promptServer.ts";
 import { MailReaders, ReadError } from "./readers.ts";
 import { checkDmarc, describeRule, senderAllowed } from "./senders.ts";
@@ -113,34 +113,13 @@ export async function listen(
     if (raw === "gone")
       throw reply(451, "4.4.2 the connection closed before the end of the message");
     const sender = mailFrom(session);
+    // DMARC needs the message whole: it is kept (not moved to a reader thread) only for a
+    // recipient that wanted authenticated senders at RCPT TO.
     const keepRaw = wantsDmarc.has(session);
-    const size = raw.length;
-    // Parsing and re-reading the recipients overlap: each mostly waits (the parser on its
-    // turns of the event loop, the recipients on the engine).
-    const reading = readers.read(raw, sender, keepRaw).then(
-      (mail) => ({ mail }),
-      (err: unknown) => ({ err }),
-    );
-    // Re-read the recipients: an address rotated since RCPT TO no longer works.
-    const recipients: Array<{ address: string; r: ResolvedRecipient }> = [];
-    const seen = new Set<string>();
-    const resolved = await Promise.all(
-      session.envelope.rcptTo.map(async (rcpt) => ({
-        address: rcpt.address,
-        r: await intake.resolve(rcpt.address),
-      })),
-    );
-    for (const { address, r } of resolved) {
-      if (!r) throw reply(550, `5.1.1 <${address}>: no such address here`);
-      const key = `${r.processId}/${r.stage}`;
-      if (seen.has(key)) continue; // two spellings of one address: one run
-      seen.add(key);
-      recipients.push({ address, r });
-    }
-    const dmarc = recipients.some(({ r }) => r.senders.authenticated);
-    const read = await reading;
-    if ("err" in read) {
-      const err = read.err;
+    let mail: MailInputs;
+    try {
+      mail = await readers.read(raw, sender, keepRaw);
+    } catch (err) {
       if (err instanceof ReadError && err.kind === "unavailable") {
         throw reply(
           451,
@@ -149,49 +128,23 @@ export async function listen(
       }
       throw reply(550, `5.6.0 the message could not be read: ${(err as Error).message}`);
     }
-    const { mail } = read;
-    for (const { r } of recipients) {
-      if (!senderAllowed(r.senders, mail.from)) {
-        throw reply(
-          550,
-          `5.7.1 From <${mail.from}> may not send to process "${r.processName}": it accepts mail from ${describeRule(r.senders)}`,
-        );
-      }
-    }
-    if (dmarc) {
-      if (raw.length < size) {
-        // The rule asked for DMARC only after RCPT TO, and the bytes went to a reader thread.
-        throw reply(
-          451,
-          "4.7.0 the process's sender rule changed meanwhile; send the message again",
-        );
-      }
-      const auth = await checkDmarc(raw, {
-        ip: session.remoteAddress,
-        helo: session.hostNameAppearsAs || "",
-        sender,
-        mta: intake.domain,
-        ...(resolver ? { resolver } : {}),
-      });
-      if (!auth.pass) {
-        const names = recipients.filter(({ r }) => r.senders.authenticated);
-        throw reply(
-          550,
-          `5.7.1 process "${names[0]?.r.processName}" accepts only authenticated senders: ${auth.why}`,
-        );
-      }
-    }
-    const to: MailRecipient[] = recipients.map(({ address, r }) => ({
-      address,
-      processId: r.processId,
-      processName: r.processName,
-      stage: r.stage,
-    }));
+    const dmarc = keepRaw
+      ? await checkDmarc(raw, {
+          ip: session.remoteAddress,
+          helo: session.hostNameAppearsAs || "",
+          sender,
+          mta: intake.domain,
+          ...(resolver ? { resolver } : {}),
+        })
+      : undefined;
+    // The intake reads the recipients again (an address rotated since RCPT TO no longer
+    // works) and checks the From header and DMARC against their rules as they are now.
     const answer = await intake.start({
-      recipients: to,
+      addresses: session.envelope.rcptTo.map((r) => r.address),
       mail,
       sender,
       clientAddress: session.remoteAddress,
+      ...(dmarc ? { dmarc } : {}),
     });
     if ("ok" in answer) return answer.ok;
     throw reply(answer.code, answer.message);
