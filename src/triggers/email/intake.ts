@@ -10,13 +10,7 @@ import type { Engine, Run } from "../../engine/index.ts";
 import type { EmailAddresses, ResolvedRecipient } from "./addresses.ts";
 import { type Durability, durabilityOf } from "./durable.ts";
 import type { MailInputs } from "./message.ts";
-import { describeRule, senderAllowed } from "./senders.ts";
-
-/** A DMARC check's result (senders.ts). */
-export interface DmarcVerdict {
-  pass: boolean;
-  why: string;
-}
+import { type DmarcVerdict, describeRule, senderAllowed } from "./senders.ts";
 
 export interface AcceptedMail {
   /** RCPT TO, as the client wrote them. */
@@ -33,6 +27,9 @@ export interface AcceptedMail {
 }
 
 type Refusal = { code: number; message: string };
+
+/** A recipient as the client wrote it, and what it names now. */
+type Recipient = { address: string; r: ResolvedRecipient };
 
 /** The reply to the end of DATA: 250's text, or a refusal's code and text. */
 export type IntakeAnswer = { ok: string } | Refusal;
@@ -148,11 +145,11 @@ async function checkRecipients(
   written: string[],
   from: string,
   dmarc: DmarcVerdict | undefined,
-): Promise<{ recipients: Array<{ address: string; r: ResolvedRecipient }> } | Refusal> {
+): Promise<{ recipients: Recipient[] } | Refusal> {
   const resolved = await Promise.all(
     written.map(async (address) => ({ address, r: await addresses.resolve(address) })),
   );
-  const recipients: Array<{ address: string; r: ResolvedRecipient }> = [];
+  const recipients: Recipient[] = [];
   const seen = new Set<string>();
   for (const { address, r } of resolved) {
     if (!r) return { code: 550, message: `5.1.1 <${address}>: no such address here` };

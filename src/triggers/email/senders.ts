@@ -91,11 +91,14 @@ export interface AuthContext {
   resolver?: DNSResolver;
 }
 
-/** Whether the raw message passes DMARC; `why` says what failed. */
-export async function checkDmarc(
-  raw: Buffer,
-  ctx: AuthContext,
-): Promise<{ pass: boolean; why: string }> {
+/** A DMARC check's result; `why` says what failed. */
+export interface DmarcVerdict {
+  pass: boolean;
+  why: string;
+}
+
+/** Whether the raw message passes DMARC. */
+export async function checkDmarc(raw: Buffer, ctx: AuthContext): Promise<DmarcVerdict> {
   // Loaded at the first message: the API and the CLI use this file's rules without it.
   const { authenticate } = await import("mailauth");
   const result = await authenticate(raw, {
