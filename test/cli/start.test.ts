@@ -1,6 +1,6 @@
 // `plainrun start` over a data directory, as a user runs it: the real CLI in a child
-// process, one store for the file (nothing here runs a worker, so a run started without
-// --wait stays Pending).
+// process, one store for the file (a --wait runs workers in that CLI process, which take
+// any Pending run of the store, so the test of a run left Pending has a store of its own).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,11 +83,15 @@ describe.concurrent("plainrun start", CLI, () => {
   });
 
   it("without --wait prints the run id alone and leaves the run Pending", async () => {
-    const queued = await cli("start", "greeting", "--input", "customer name=Zed");
+    // Its own store: a --wait in the tests beside runs workers, which take any Pending run.
+    const alone = cliFor(["--data-dir", join(root, "alone")]);
+    await alone.json("processes", "create", "greeting", "--file", file("alone.plain", GREETING));
+    await alone.json("processes", "publish", "greeting");
+    const queued = await alone.cli("start", "greeting", "--input", "customer name=Zed");
     expect(queued.code).toBe(0);
     const id = queued.stdout.trim();
     expect(id).toMatch(UUID);
-    expect((await json("runs", "show", id)).status).toBe("Pending");
+    expect((await alone.json("runs", "show", id)).status).toBe("Pending");
   });
 
   it("exits 2 for a malformed --input, with the usage in one line", async () => {
