@@ -220,6 +220,9 @@ describe("schedules, in the browser", { timeout: 300_000 }, () => {
     await form.getByLabel("Cron expression").fill(bad);
     await form.getByRole("button", { name: "Save schedule" }).click();
     await form.getByRole("alert").getByText(refusal.detail).waitFor(WAIT);
+    // Said once: the preview above does not repeat the alert's words.
+    await preview.getByText(/the expression is refused/).waitFor(WAIT);
+    expect(await form.getByText(refusal.detail).count()).toBe(1);
     expect(await form.getByLabel("Cron expression").inputValue()).toBe(bad);
     await steps.check("schedule-edit-error");
     await page.reload();

@@ -288,6 +288,8 @@ export function ScheduleForm({
     },
     onSuccess: onSaved,
   });
+  // The words of the last refused save, which the preview does not repeat.
+  const refusal = save.error ? errorText(save.error) : undefined;
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     save.mutate(new FormData(e.currentTarget));
@@ -414,6 +416,9 @@ export function ScheduleForm({
       <section aria-label="Preview" aria-live="polite" className="notice">
         {empty ? (
           <p className="muted">Type a cron expression to see when it fires.</p>
+        ) : preview.error && errorText(preview.error) === refusal ? (
+          // The same words are in the save's alert below: said once.
+          <p className="muted">No fire times: the expression is refused (see below).</p>
         ) : preview.error ? (
           <p className="error-note">{errorText(preview.error)}</p>
         ) : preview.data ? (
