@@ -288,8 +288,10 @@ export function ScheduleForm({
     },
     onSuccess: onSaved,
   });
-  // The words of the last refused save, which the preview does not repeat.
-  const refusal = save.error ? errorText(save.error) : undefined;
+  const previewError = preview.error ? errorText(preview.error) : undefined;
+  // The preview does not repeat the words of the last refused save (its alert says them).
+  const repeatsRefusal =
+    previewError !== undefined && save.error && errorText(save.error) === previewError;
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     save.mutate(new FormData(e.currentTarget));
@@ -416,11 +418,10 @@ export function ScheduleForm({
       <section aria-label="Preview" aria-live="polite" className="notice">
         {empty ? (
           <p className="muted">Type a cron expression to see when it fires.</p>
-        ) : preview.error && errorText(preview.error) === refusal ? (
-          // The same words are in the save's alert below: said once.
+        ) : repeatsRefusal ? (
           <p className="muted">No fire times: the expression is refused (see below).</p>
-        ) : preview.error ? (
-          <p className="error-note">{errorText(preview.error)}</p>
+        ) : previewError ? (
+          <p className="error-note">{previewError}</p>
         ) : preview.data ? (
           <>
             <p>
