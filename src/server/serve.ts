@@ -16,6 +16,7 @@ import {
 import type { Store } from "../store/index.ts";
 import { buildApp, type PlainrunApp } from "./app.ts";
 import { type Role, type ServerConfig, storeUrl } from "./config.ts";
+import { tuneHeapForServing } from "./heapTuning.ts";
 
 /** What a role gets to start with. */
 export interface RoleContext {
@@ -76,6 +77,7 @@ export async function startServer(
   config: ServerConfig,
   print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Promise<RunningServer> {
+  tuneHeapForServing();
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
   const served = await openServerEngine({
