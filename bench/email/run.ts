@@ -4,7 +4,7 @@
  * (and its file) is durably stored; beside Postfix's smtp-sink as the ceiling of SMTP itself.
  *
  *   node --import tsx bench/email/run.ts [--messages 2000] [--sessions 10] [--reps 1]
- *     [--warmup 500]     (messages sent, untimed, to each fresh server and sink first)
+ *     [--warmup 2000]    (messages sent, untimed, to each fresh server and sink first)
  *     [--roles smtp]     (`plainrun serve`'s roles; api,worker,smtp also executes the runs)
  *     [--cpu-prof DIR]   (the server's CPU profile, for `node --cpu-prof`'s viewers)
  *
@@ -40,7 +40,9 @@ const BIN = join(ROOT, "bin/plainrun.js");
 const messages = numberArg("messages", 2000);
 const sessions = numberArg("sessions", 10);
 const repetitions = numberArg("reps", 1);
-const warmup = numberArg("warmup", 500);
+// V8 is still optimizing the per-connection code after 500 messages (374 TurboFan compiles
+// in the next 6,000, 98 in 4,000 after 2,000: docs/benchmarks.md, stop 12).
+const warmup = numberArg("warmup", 2000);
 const rolesAt = process.argv.indexOf("--roles");
 const roles = rolesAt > 0 ? (process.argv[rolesAt + 1] as string) : "smtp";
 const profileAt = process.argv.indexOf("--cpu-prof");
