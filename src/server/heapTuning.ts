@@ -12,10 +12,7 @@
 // docs/benchmarks.md, stop 12).
 import { setFlagsFromString } from "node:v8";
 
-let tuned = false;
-
+/** Idempotent: setting a flag again changes nothing. */
 export function tuneHeapForServing(): void {
-  if (tuned) return;
-  tuned = true;
   setFlagsFromString("--no-allocation-site-pretenuring");
 }
